@@ -1,0 +1,28 @@
+#pragma once
+// Cross-field rules of each resource type: what a single field's Constraint cannot say.
+
+#include <string>
+
+#include "lambdaform/template.hpp"
+#include "reflect.hpp"
+
+namespace lambdaform::detail {
+
+/// What rules may look at besides the resource.
+struct RuleContext {
+  const Template& tmpl;
+  std::string today;  // YYYY-MM-DD
+};
+
+void check_rules(const Function& f, const std::string& path, const RuleContext& ctx, Sink& sink);
+void check_rules(const Version& v, const std::string& path, const RuleContext& ctx, Sink& sink);
+void check_rules(const Alias& a, const std::string& path, const RuleContext& ctx, Sink& sink);
+void check_rules(const Permission& p, const std::string& path, const RuleContext& ctx, Sink& sink);
+void check_rules(const Role& r, const std::string& path, const RuleContext& ctx, Sink& sink);
+void check_rules(const LogGroup& g, const std::string& path, const RuleContext& ctx, Sink& sink);
+inline void check_rules(const RawResource&, const std::string&, const RuleContext&, Sink&) {}
+
+/// A compiled pattern from the sink's cache.
+const std::regex& cached_regex(Sink& sink, std::string_view pattern);
+
+}  // namespace lambdaform::detail

@@ -1,0 +1,56 @@
+#include <fmt/format.h>
+
+#include "rules.hpp"
+
+namespace lambdaform::detail {
+
+namespace {
+
+// A policy document must be an object with a Statement; each statement needs an Effect.
+void check_policy_document(const Json& doc, const std::string& path, Sink& sink) {
+  if (!doc.is_object()) {
+    sink.error("E3012", path, "a policy document must be a mapping with Version and Statement");
+    return;
+  }
+  if (!doc.contains("Statement")) {
+    sink.error("E3003", path, "required property Statement is missing from the policy document");
+    return;
+  }
+  const Json& st = doc["Statement"];
+  if (Intrinsic::from_json(st)) return;
+  const Json statements = st.is_array() ? st : Json::array({st});
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const Json& s = statements[i];
+    const std::string sp = path + "/Statement" + (st.is_array() ? "/" + std::to_string(i) : "");
+    if (!s.is_object()) {
+      if (!Intrinsic::from_json(s)) sink.error("E3012", sp, "a policy statement must be a mapping");
+      continue;
+    }
+    if (!s.contains("Effect"))
+      sink.error("E3003", sp, "required property Effect is missing from the policy statement");
+    else if (s["Effect"].is_string() && s["Effect"] != "Allow" && s["Effect"] != "Deny")
+      sink.error("E3030", sp + "/Effect",
+                 fmt::format("Effect '{}' is not one of: Allow, Deny", s["Effect"].get<std::string>()));
+  }
+}
+
+}  // namespace
+
+void check_rules(const Role& r, const std::string& path, const RuleContext&, Sink& sink) {
+  if (r.assume_role_policy_document)
+    if (const Json* doc = r.assume_role_policy_document->literal())
+      check_policy_document(*doc, path + "/AssumeRolePolicyDocument", sink);
+  if (!r.policies) return;
+  const List<Policy>* policies = r.policies->literal();
+  if (!policies) return;
+  for (std::size_t i = 0; i < policies->size(); ++i) {
+    const Policy* p = (*policies)[i].literal();
+    if (!p || !p->policy_document) continue;
+    if (const Json* doc = p->policy_document->literal())
+      check_policy_document(*doc, path + "/Policies/" + std::to_string(i) + "/PolicyDocument", sink);
+  }
+}
+
+void check_rules(const LogGroup&, const std::string&, const RuleContext&, Sink&) {}
+
+}  // namespace lambdaform::detail

@@ -1,0 +1,87 @@
+#include <variant>
+
+#include "lambdaform/emit.hpp"
+#include "reflect.hpp"
+
+namespace lambdaform {
+
+namespace {
+
+void apply_override(Json& resource, const Override& o) {
+  if (o.path.empty()) return;
+  Json* node = &resource;
+  for (std::size_t i = 0; i + 1 < o.path.size(); ++i) {
+    const std::string& key = o.path[i];
+    if (!node->is_object()) {
+      if (!o.value) return;  // nothing to delete below a non-object
+      *node = Json::object();
+    }
+    if (!node->contains(key)) {
+      if (!o.value) return;
+      (*node)[key] = Json::object();
+    }
+    node = &(*node)[key];
+  }
+  if (!node->is_object()) {
+    if (!o.value) return;
+    *node = Json::object();
+  }
+  if (o.value)
+    (*node)[o.path.back()] = *o.value;
+  else
+    node->erase(o.path.back());
+}
+
+Json resource_tree(const Resource& r) {
+  Json j = Json::object();
+  j["Type"] = std::string(type_name(r.body));
+  Json attrs = detail::tree_of(r.attributes);
+  for (auto it = attrs.begin(); it != attrs.end(); ++it) j[it.key()] = it.value();
+  Json props = std::visit(
+      [](const auto& b) -> Json {
+        using B = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<B, RawResource>) {
+          return b.properties;
+        } else {
+          return detail::tree_of(b);
+        }
+      },
+      r.body);
+  if (!props.empty()) j["Properties"] = std::move(props);
+  for (const auto& o : r.overrides) apply_override(j, o);
+  return j;
+}
+
+}  // namespace
+
+Json to_tree(const Template& t) {
+  Json j = Json::object();
+  j["AWSTemplateFormatVersion"] = t.format_version;
+  if (t.description) j["Description"] = *t.description;
+  if (t.metadata) j["Metadata"] = *t.metadata;
+  if (!t.parameters.empty()) {
+    Json& ps = j["Parameters"] = Json::object();
+    for (const auto& [name, p] : t.parameters) ps[name] = detail::tree_of(p);
+  }
+  if (!t.mappings.empty()) j["Mappings"] = t.mappings;
+  if (!t.conditions.empty()) j["Conditions"] = t.conditions;
+  Json& rs = j["Resources"] = Json::object();
+  for (const auto& r : t.resources) rs[r.logical_id] = resource_tree(r);
+  if (!t.outputs.empty()) {
+    Json& os = j["Outputs"] = Json::object();
+    for (const auto& [name, o] : t.outputs) os[name] = detail::tree_of(o);
+  }
+  return j;
+}
+
+std::string to_json_text(const Json& tree) {
+  // Invalid UTF-8 cannot reach the output raw: it becomes U+FFFD (validate() reports it).
+  return tree.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string render(const Template& t, Format format) {
+  Json tree = to_tree(t);
+  return format == Format::json ? to_json_text(tree) : to_yaml(tree);
+}
+
+}  // namespace lambdaform

@@ -1,0 +1,462 @@
+#include "lambdaform/validate.hpp"
+
+#include <ctime>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "lambdaform/emit.hpp"
+#include "rules.hpp"
+#include "utf8.hpp"
+
+namespace lambdaform {
+
+namespace detail {
+
+const std::regex& cached_regex(Sink& sink, std::string_view pattern) {
+  auto it = sink.regexes.find(pattern);
+  if (it == sink.regexes.end())
+    it = sink.regexes.emplace(pattern, std::regex(pattern.begin(), pattern.end())).first;
+  return it->second;
+}
+
+namespace {
+std::string list_of(std::string_view one_of) {
+  std::string out;
+  for (char c : one_of) out += c == '|' ? std::string(", ") : std::string(1, c);
+  return out;
+}
+bool in_list(std::string_view value, std::string_view one_of) {
+  std::size_t start = 0;
+  while (start <= one_of.size()) {
+    std::size_t bar = one_of.find('|', start);
+    if (one_of.substr(start, bar == one_of.npos ? one_of.npos : bar - start) == value) return true;
+    if (bar == one_of.npos) break;
+    start = bar + 1;
+  }
+  return false;
+}
+constexpr auto kNoMin = std::numeric_limits<std::int64_t>::min();
+constexpr auto kNoMax = std::numeric_limits<std::int64_t>::max();
+}  // namespace
+
+void check_string_item(const std::string& s, const Constraint& c, std::string_view name,
+                       const std::string& path, Sink& sink) {
+  if (!c.one_of.empty() && !in_list(s, c.one_of))
+    sink.error("E3030", path, fmt::format("{} '{}' is not one of: {}", name, s, list_of(c.one_of)));
+  if (!c.pattern.empty() && !std::regex_match(s, cached_regex(sink, c.pattern)))
+    sink.error("E3031", path, fmt::format("{} '{}' does not match the pattern {}", name, s, c.pattern));
+}
+
+void check_string(const std::string& s, const Constraint& c, std::string_view name,
+                  const std::string& path, Sink& sink) {
+  const auto len = static_cast<std::int64_t>(s.size());
+  if (c.min != kNoMin && len < c.min)
+    sink.error("E3033", path,
+               fmt::format("{} is {} characters long, below the minimum of {}", name, len, c.min));
+  else if (c.max != kNoMax && len > c.max)
+    sink.error("E3033", path,
+               fmt::format("{} is {} characters long, above the maximum of {}", name, len, c.max));
+  else
+    check_string_item(s, c, name, path, sink);
+}
+
+void check_integer(std::int64_t n, const Constraint& c, std::string_view name,
+                   const std::string& path, Sink& sink) {
+  if (c.min != kNoMin && n < c.min)
+    sink.error("E3034", path, fmt::format("{} {} is below the minimum of {}", name, n, c.min));
+  else if (c.max != kNoMax && n > c.max)
+    sink.error("E3034", path, fmt::format("{} {} is above the maximum of {}", name, n, c.max));
+  if (!c.one_of.empty() && !in_list(std::to_string(n), c.one_of))
+    sink.error("E3030", path, fmt::format("{} {} is not one of: {}", name, n, list_of(c.one_of)));
+}
+
+void check_count(std::size_t n, const Constraint& c, std::string_view name, const std::string& path,
+                 Sink& sink) {
+  const auto count = static_cast<std::int64_t>(n);
+  if (c.min != kNoMin && count < c.min)
+    sink.error("E3032", path,
+               fmt::format("{} has {} item{}, below the minimum of {}", name, n, n == 1 ? "" : "s", c.min));
+  else if (c.max != kNoMax && count > c.max)
+    sink.error("E3032", path,
+               fmt::format("{} has {} item{}, above the maximum of {}", name, n, n == 1 ? "" : "s", c.max));
+}
+
+}  // namespace detail
+
+namespace {
+
+using detail::Sink;
+
+constexpr std::size_t kMaxResources = 500, kMaxParameters = 200, kMaxOutputs = 200,
+                      kMaxMappings = 200, kMaxNameLength = 255;
+constexpr std::size_t kInlineTemplateLimit = 51200, kTemplateLimit = 1000000;
+
+std::string today_utc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+bool alphanumeric(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
+constexpr std::array<std::string_view, 22> kParameterTypes = {
+    "String", "Number", "List<Number>", "CommaDelimitedList",
+    "AWS::EC2::AvailabilityZone::Name", "AWS::EC2::Image::Id", "AWS::EC2::Instance::Id",
+    "AWS::EC2::KeyPair::KeyName", "AWS::EC2::SecurityGroup::GroupName",
+    "AWS::EC2::SecurityGroup::Id", "AWS::EC2::Subnet::Id", "AWS::EC2::Volume::Id",
+    "AWS::EC2::VPC::Id", "AWS::Route53::HostedZone::Id", "List<AWS::EC2::AvailabilityZone::Name>",
+    "List<AWS::EC2::Image::Id>", "List<AWS::EC2::Instance::Id>",
+    "List<AWS::EC2::SecurityGroup::GroupName>", "List<AWS::EC2::SecurityGroup::Id>",
+    "List<AWS::EC2::Subnet::Id>", "List<AWS::EC2::Volume::Id>", "List<AWS::EC2::VPC::Id>"};
+
+bool valid_parameter_type(std::string_view t) {
+  for (auto k : kParameterTypes)
+    if (k == t) return true;
+  if (t == "List<AWS::Route53::HostedZone::Id>") return true;
+  // SSM parameter types: AWS::SSM::Parameter::Name and AWS::SSM::Parameter::Value<...>.
+  if (t == "AWS::SSM::Parameter::Name") return true;
+  constexpr std::string_view ssm = "AWS::SSM::Parameter::Value<";
+  return t.substr(0, ssm.size()) == ssm && t.back() == '>' && t.size() > ssm.size() + 1;
+}
+
+// Names a template defines, for reference checks.
+struct Names {
+  std::map<std::string, std::string_view> resources;  // logical id → type
+  std::set<std::string> parameters;
+  std::set<std::string> conditions;
+};
+
+// Walks a subtree for references: reports unknown targets and collects resource dependencies.
+class RefWalker {
+ public:
+  RefWalker(const Names& names, Sink& sink) : names_(names), sink_(sink) {}
+  std::set<std::string> deps;
+
+  void walk(const Json& j, const std::string& path, const std::set<std::string>& sub_vars = {}) {
+    if (j.is_array()) {
+      for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], path + "/" + std::to_string(i), sub_vars);
+      return;
+    }
+    if (!j.is_object()) return;
+    if (j.size() == 1) {
+      const std::string& key = j.begin().key();
+      const Json& arg = j.begin().value();
+      const std::string ap = path + "/" + pointer_token(key);
+      if (key == "Ref" && arg.is_string()) return ref(arg.get<std::string>(), ap);
+      if (key == "Fn::GetAtt") return get_att(arg, ap);
+      if (key == "Fn::Sub") return sub(arg, ap);
+      if (key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string())
+        condition(arg[0].get<std::string>(), ap + "/0");
+      if (key == "Condition" && arg.is_string()) return condition(arg.get<std::string>(), ap);
+    }
+    for (auto it = j.begin(); it != j.end(); ++it)
+      walk(it.value(), path + "/" + pointer_token(it.key()), sub_vars);
+  }
+
+  void condition(const std::string& name, const std::string& path) {
+    if (!names_.conditions.count(name))
+      sink_.error("E8002", path, fmt::format("condition {} is not defined in Conditions", name));
+  }
+
+ private:
+  void ref(const std::string& target, const std::string& path) {
+    if (names_.resources.count(target)) {
+      deps.insert(target);
+      return;
+    }
+    if (names_.parameters.count(target) || is_pseudo_parameter(target)) return;
+    sink_.error("E1020", path,
+                fmt::format("Ref to {}, which is not a parameter, a resource or a pseudo parameter",
+                            target));
+  }
+
+  void get_att(const Json& arg, const std::string& path) {
+    std::string id, attr;
+    if (arg.is_string()) {
+      const std::string& s = arg.get_ref<const std::string&>();
+      auto dot = s.find('.');
+      id = s.substr(0, dot);
+      attr = dot == std::string::npos ? "" : s.substr(dot + 1);
+    } else if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
+      id = arg[0].get<std::string>();
+      if (arg[1].is_string()) attr = arg[1].get<std::string>();
+      else walk(arg[1], path + "/1");
+    } else {
+      sink_.error("E1010", path, "Fn::GetAtt takes [LogicalId, Attribute]");
+      return;
+    }
+    check_att(id, attr, arg.is_string() || (arg.is_array() && arg[1].is_string()), path);
+  }
+
+  void check_att(const std::string& id, const std::string& attr, bool attr_known,
+                 const std::string& path) {
+    auto it = names_.resources.find(id);
+    if (it == names_.resources.end()) {
+      sink_.error("E1010", path, fmt::format("Fn::GetAtt of {}, which is not a resource in this template", id));
+      return;
+    }
+    deps.insert(id);
+    if (!attr_known) return;
+    std::string_view attrs = attributes_of(it->second);
+    if (attrs.empty()) return;  // not modelled: any attribute may be valid
+    std::size_t start = 0;
+    while (true) {
+      std::size_t bar = attrs.find('|', start);
+      if (attrs.substr(start, bar == attrs.npos ? attrs.npos : bar - start) == attr) return;
+      if (bar == attrs.npos) break;
+      start = bar + 1;
+    }
+    std::string list;
+    for (char c : attrs) list += c == '|' ? std::string(", ") : std::string(1, c);
+    sink_.error("E1010", path,
+                fmt::format("{} ({}) has no attribute {}; it has: {}", id, it->second, attr, list));
+  }
+
+  static std::string_view attributes_of(std::string_view type) {
+    if (type == Function::type_name) return Function::attributes;
+    if (type == Version::type_name) return Version::attributes;
+    if (type == Alias::type_name) return Alias::attributes;
+    if (type == Permission::type_name) return Permission::attributes;
+    if (type == Role::type_name) return Role::attributes;
+    if (type == LogGroup::type_name) return LogGroup::attributes;
+    return {};
+  }
+
+  void sub(const Json& arg, const std::string& path) {
+    std::set<std::string> vars;
+    const Json* text = &arg;
+    if (arg.is_array() && arg.size() == 2) {
+      text = &arg[0];
+      if (arg[1].is_object())
+        for (auto it = arg[1].begin(); it != arg[1].end(); ++it) {
+          vars.insert(it.key());
+          walk(it.value(), path + "/1/" + pointer_token(it.key()));
+        }
+    }
+    if (!text->is_string()) {
+      walk(*text, path);
+      return;
+    }
+    const std::string& s = text->get_ref<const std::string&>();
+    for (std::size_t i = s.find("${"); i != std::string::npos; i = s.find("${", i + 2)) {
+      std::size_t end = s.find('}', i);
+      if (end == std::string::npos) break;
+      std::string name = s.substr(i + 2, end - i - 2);
+      if (!name.empty() && name[0] == '!') continue;  // ${!Literal}
+      if (vars.count(name)) continue;
+      auto dot = name.find('.');
+      if (dot != std::string::npos && !is_pseudo_parameter(name)) {
+        check_att(name.substr(0, dot), name.substr(dot + 1), true, path);
+      } else if (names_.resources.count(name)) {
+        deps.insert(name);
+      } else if (!names_.parameters.count(name) && !is_pseudo_parameter(name)) {
+        sink_.error("E1019", path,
+                    fmt::format("Fn::Sub names ${{{}}}, which is not a parameter, a resource, a "
+                                "pseudo parameter or a Sub variable",
+                                name));
+      }
+    }
+  }
+
+  const Names& names_;
+  Sink& sink_;
+};
+
+void check_utf8(const Json& j, const std::string& path, Sink& sink) {
+  if (j.is_string()) {
+    if (!detail::valid_utf8(j.get_ref<const std::string&>()))
+      sink.error("LF1001", path, "the string is not valid UTF-8");
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) check_utf8(j[i], path + "/" + std::to_string(i), sink);
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string child = path + "/" + pointer_token(it.key());
+      if (!detail::valid_utf8(it.key())) sink.error("LF1001", child, "the key is not valid UTF-8");
+      check_utf8(it.value(), child, sink);
+    }
+  }
+}
+
+void check_names(const Template& t, Sink& sink) {
+  std::map<std::string, std::string> seen;  // name → section, for duplicates across sections
+  auto check = [&](const std::string& name, const std::string& section, const char* rule) {
+    const std::string path = "/" + section + "/" + pointer_token(name);
+    if (!alphanumeric(name))
+      sink.error(rule, path, fmt::format("logical id '{}' must be alphanumeric (A-Za-z0-9)", name));
+    else if (name.size() > kMaxNameLength)
+      sink.error(rule, path, fmt::format("logical id {} is {} characters long, above the maximum of {}",
+                                         name, name.size(), kMaxNameLength));
+    auto [it, inserted] = seen.emplace(name, section);
+    if (!inserted && (section != "Outputs" || it->second == "Outputs"))
+      sink.error("E0000", path,
+                 fmt::format("logical id {} is defined twice (first in {})", name, it->second));
+  };
+  for (const auto& [name, p] : t.parameters) check(name, "Parameters", "E2003");
+  for (const auto& r : t.resources) check(r.logical_id, "Resources", "E3001");
+  for (const auto& [name, o] : t.outputs) {
+    // Outputs live in their own namespace.
+    const std::string path = "/Outputs/" + pointer_token(name);
+    if (!alphanumeric(name))
+      sink.error("E6004", path, fmt::format("output name '{}' must be alphanumeric (A-Za-z0-9)", name));
+  }
+  std::set<std::string> outputs;
+  for (const auto& [name, o] : t.outputs)
+    if (!outputs.insert(name).second)
+      sink.error("E0000", "/Outputs/" + pointer_token(name), fmt::format("output {} is defined twice", name));
+
+  auto limit = [&](std::size_t n, std::size_t max, const char* rule, const char* what, const char* path) {
+    if (n > max)
+      sink.error(rule, path, fmt::format("the template has {} {}, above CloudFormation's limit of {}", n, what, max));
+  };
+  limit(t.resources.size(), kMaxResources, "E3010", "resources", "/Resources");
+  limit(t.parameters.size(), kMaxParameters, "E2010", "parameters", "/Parameters");
+  limit(t.outputs.size(), kMaxOutputs, "E6010", "outputs", "/Outputs");
+  limit(t.mappings.size(), kMaxMappings, "E7010", "mappings", "/Mappings");
+}
+
+void check_parameters(const Template& t, Sink& sink) {
+  for (const auto& [name, p] : t.parameters) {
+    const std::string path = "/Parameters/" + pointer_token(name);
+    if (!valid_parameter_type(p.type))
+      sink.error("E2002", path + "/Type", fmt::format("parameter type '{}' is not a CloudFormation parameter type", p.type));
+    if (p.default_value && p.allowed_values) {
+      bool found = false;
+      for (const auto& v : *p.allowed_values) found = found || v == *p.default_value;
+      if (!found) sink.error("E2015", path + "/Default", "the default value is not one of AllowedValues");
+    }
+  }
+}
+
+// Reports every DependsOn/Ref/GetAtt cycle once, at the resource that closes it.
+void check_cycles(const std::map<std::string, std::set<std::string>>& graph,
+                  const std::vector<std::string>& order, Sink& sink) {
+  std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
+  std::vector<std::string> stack;
+  std::function<void(const std::string&)> visit = [&](const std::string& n) {
+    state[n] = 1;
+    stack.push_back(n);
+    auto it = graph.find(n);
+    if (it != graph.end())
+      for (const auto& d : it->second) {
+        if (state[d] == 1) {
+          std::string chain;
+          auto from = std::find(stack.begin(), stack.end(), d);
+          for (auto s = from; s != stack.end(); ++s) chain += *s + " → ";
+          chain += d;
+          sink.error("E3004", "/Resources/" + pointer_token(d),
+                     fmt::format("circular dependency: {}", chain));
+        } else if (state[d] == 0 && graph.count(d)) {
+          visit(d);
+        }
+      }
+    stack.pop_back();
+    state[n] = 2;
+  };
+  for (const auto& id : order)
+    if (state[id] == 0) visit(id);
+}
+
+}  // namespace
+
+Diagnostics validate(const Template& t, const ValidateOptions& options) {
+  Diagnostics out;
+  Sink sink{out, {}};
+  detail::RuleContext ctx{t, options.today.empty() ? today_utc() : options.today};
+
+  if (t.format_version != "2010-09-09")
+    sink.error("E1001", "/AWSTemplateFormatVersion",
+               fmt::format("AWSTemplateFormatVersion must be 2010-09-09, not '{}'", t.format_version));
+  if (t.description && t.description->size() > 1024)
+    sink.error("E1003", "/Description",
+               fmt::format("the description is {} bytes, above the maximum of 1024", t.description->size()));
+  check_names(t, sink);
+  check_parameters(t, sink);
+
+  for (const auto& r : t.resources) {
+    const std::string path = "/Resources/" + pointer_token(r.logical_id);
+    detail::check_fields(r.attributes, path, sink);
+    std::visit(
+        [&](const auto& body) {
+          using B = std::decay_t<decltype(body)>;
+          if constexpr (!std::is_same_v<B, RawResource>) detail::check_fields(body, path + "/Properties", sink);
+          detail::check_rules(body, path + "/Properties", ctx, sink);
+        },
+        r.body);
+  }
+
+  // Template-wide checks run on the emitted tree, so overrides and raw resources count too.
+  const Json tree = to_tree(t);
+  Names names;
+  for (const auto& r : t.resources) names.resources.emplace(r.logical_id, type_name(r.body));
+  for (const auto& [name, p] : t.parameters) names.parameters.insert(name);
+  for (auto it = t.conditions.begin(); it != t.conditions.end(); ++it) names.conditions.insert(it.key());
+
+  std::map<std::string, std::set<std::string>> graph;
+  std::vector<std::string> order;
+  const Json& resources = tree["Resources"];
+  for (auto it = resources.begin(); it != resources.end(); ++it) {
+    const std::string path = "/Resources/" + pointer_token(it.key());
+    RefWalker w(names, sink);
+    const Json& res = it.value();
+    if (res.contains("Properties")) w.walk(res["Properties"], path + "/Properties");
+    if (res.contains("Condition") && res["Condition"].is_string())
+      w.condition(res["Condition"].get<std::string>(), path + "/Condition");
+    if (res.contains("DependsOn")) {
+      const Json& d = res["DependsOn"];
+      const Json list = d.is_array() ? d : Json::array({d});
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (!list[i].is_string()) continue;
+        const std::string target = list[i].get<std::string>();
+        if (names.resources.count(target))
+          w.deps.insert(target);
+        else
+          sink.error("E3005", path + "/DependsOn/" + std::to_string(i),
+                     fmt::format("DependsOn names {}, which is not a resource in this template", target));
+      }
+    }
+    graph[it.key()] = w.deps;
+    order.push_back(it.key());
+  }
+  check_cycles(graph, order, sink);
+  if (tree.contains("Outputs")) {
+    const Json& outputs = tree["Outputs"];
+    for (auto it = outputs.begin(); it != outputs.end(); ++it) {
+      const std::string path = "/Outputs/" + pointer_token(it.key());
+      RefWalker w(names, sink);
+      if (it.value().contains("Value")) w.walk(it.value()["Value"], path + "/Value");
+      if (it.value().contains("Export")) w.walk(it.value()["Export"], path + "/Export");
+      if (it.value().contains("Condition") && it.value()["Condition"].is_string())
+        w.condition(it.value()["Condition"].get<std::string>(), path + "/Condition");
+    }
+  }
+  if (tree.contains("Conditions")) {
+    RefWalker w(names, sink);
+    w.walk(tree["Conditions"], "/Conditions");
+  }
+  check_utf8(tree, "", sink);
+
+  const std::size_t size = to_yaml(tree).size();
+  if (size > kTemplateLimit)
+    sink.error("E1002", "",
+               fmt::format("the rendered template is {} bytes, above CloudFormation's limit of {} bytes",
+                           size, kTemplateLimit));
+  else if (size > kInlineTemplateLimit)
+    sink.warning("LF1002", "",
+                 fmt::format("the rendered template is {} bytes, above the {} bytes CloudFormation "
+                             "accepts inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET`",
+                             size, kInlineTemplateLimit));
+  return out;
+}
+
+}  // namespace lambdaform

@@ -1,0 +1,377 @@
+// lambdaform's own YAML writer. yaml-cpp's emitter is not used: it leaves YAML 1.1 booleans,
+// octal-looking and sexagesimal strings, dates and U+2028 unquoted, which CloudFormation then
+// reads as something else. Every scalar style decision is made here, conservatively:
+//  - a string is plain only when it is ASCII from a small alphabet, starts with a letter, '_' or
+//    '/', and is not a YAML 1.1 boolean or null word; that leaves nothing a YAML 1.1 or 1.2
+//    reader could resolve to a number, date, boolean or null;
+//  - multi-line printable strings are literal blocks ('|'), never folded, never wrapped;
+//  - strings with characters a YAML 1.1 reader rejects or treats as line breaks (C0/C1 controls,
+//    DEL, NEL, U+2028, U+2029, BOM, U+FFFE/U+FFFF, CR) are double-quoted with escapes;
+//  - everything else is single-quoted.
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "lambdaform/emit.hpp"
+#include "utf8.hpp"
+
+namespace lambdaform {
+
+namespace {
+
+constexpr int kStep = 2;
+
+bool is_plain_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '/' || c == '-' || c == '@' || c == ':' || c == '+' || c == '=' ||
+         c == '(' || c == ')' || c == ' ';
+}
+
+bool is_reserved_word(std::string_view s) {
+  // YAML 1.1 booleans and nulls (case variants PyYAML and CloudFormation resolve).
+  static constexpr std::array<std::string_view, 26> kWords = {
+      "y",    "Y",    "yes",  "Yes",   "YES",   "n",     "N",   "no",  "No",
+      "NO",   "true", "True", "TRUE",  "false", "False", "FALSE", "on", "On",
+      "ON",   "off",  "Off",  "OFF",   "null",  "Null",  "NULL",  "~"};
+  for (auto w : kWords)
+    if (w == s) return true;
+  return false;
+}
+
+bool plain_ok(std::string_view s) {
+  if (s.empty() || s.size() > 1024) return false;
+  char first = s.front();
+  if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_' ||
+        first == '/'))
+    return false;
+  if (s.back() == ' ' || s.back() == ':') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (!is_plain_char(c)) return false;
+    if (c == ':' && s[i + 1] == ' ') return false;  // "a: b" starts a mapping
+  }
+  return !is_reserved_word(s);
+}
+
+// Code points that may not appear raw in a YAML 1.1 stream, or that a reader treats as a line
+// break, or that some readers strip (BOM).
+bool needs_escape(char32_t c) {
+  if (c == '\t' || c == '\n') return false;
+  if (c < 0x20 || c == 0x7F) return true;
+  if (c >= 0x80 && c <= 0x9F) return true;  // C1 controls, NEL (0x85) among them
+  return c == 0x2028 || c == 0x2029 || c == 0xFEFF || c == 0xFFFE || c == 0xFFFF;
+}
+
+void append_hex(std::string& out, char prefix, unsigned value, int digits) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out += '\\';
+  out += prefix;
+  for (int i = digits - 1; i >= 0; --i) out += kHex[(value >> (4 * i)) & 0xF];
+}
+
+std::string double_quoted(const std::u32string& cps) {
+  std::string out = "\"";
+  for (char32_t c : cps) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case 0:
+        out += "\\0";
+        break;
+      case 0x85:
+        out += "\\N";
+        break;
+      case 0x2028:
+        out += "\\L";
+        break;
+      case 0x2029:
+        out += "\\P";
+        break;
+      default:
+        if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+          append_hex(out, 'x', c, 2);
+        else if (needs_escape(c))
+          append_hex(out, 'u', c, 4);
+        else
+          detail::append_utf8(out, c);
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string single_quoted(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  out += '\'';
+  return out;
+}
+
+// Decides how a string is written. `indent` is where a literal block's lines start.
+std::string write_string(const std::string& raw, int indent, bool allow_block) {
+  std::u32string cps = detail::decode_utf8(raw);
+  std::string s = detail::encode_utf8(cps);  // invalid bytes became U+FFFD
+  bool escape = false, newline = false, only_newlines = true;
+  for (char32_t c : cps) {
+    if (needs_escape(c)) escape = true;
+    if (c == '\n')
+      newline = true;
+    else
+      only_newlines = false;
+  }
+  if (newline && allow_block && !escape && !only_newlines) {
+    std::size_t trailing = 0;
+    while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
+    // An explicit indentation indicator when the content itself starts with spaces (or blank
+    // lines with spaces precede the first text), so the reader cannot guess the indentation.
+    std::size_t first_text = s.find_first_not_of(" \n");
+    bool indicator = s.find(' ') < first_text;
+    std::string header = "|";
+    if (indicator) header += std::to_string(kStep);
+    header += trailing == 0 ? "-" : (trailing == 1 ? "" : "+");
+    std::string out = header;
+    std::string_view rest(s);
+    rest.remove_suffix(trailing);
+    std::string pad(static_cast<std::size_t>(indent), ' ');
+    std::size_t pos = 0;
+    while (true) {
+      std::size_t nl = rest.find('\n', pos);
+      std::string_view line = rest.substr(pos, nl == std::string_view::npos ? rest.npos : nl - pos);
+      out += '\n';
+      if (!line.empty()) {
+        out += pad;
+        out += line;
+      }
+      if (nl == std::string_view::npos) break;
+      pos = nl + 1;
+    }
+    for (std::size_t i = 1; i < trailing; ++i) out += '\n';
+    return out;
+  }
+  if (escape || newline) return double_quoted(cps);
+  if (plain_ok(s)) return s;
+  return single_quoted(s);
+}
+
+std::string format_double(double d) {
+  if (std::isnan(d)) return ".nan";
+  if (std::isinf(d)) return d > 0 ? ".inf" : "-.inf";
+  char buf[64];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  std::string s = buf;
+  // YAML 1.1 floats need a '.' in the mantissa and a sign in the exponent ("1.0e+20").
+  std::size_t e = s.find('e');
+  std::string mantissa = s.substr(0, e);
+  std::string exponent = e == std::string::npos ? "" : s.substr(e);
+  if (mantissa.find('.') == std::string::npos) mantissa += ".0";
+  return mantissa + exponent;
+}
+
+std::string scalar(const Json& v, int indent, bool allow_block = true) {
+  switch (v.type()) {
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
+    case Json::value_t::number_integer:
+      return std::to_string(v.get<std::int64_t>());
+    case Json::value_t::number_unsigned:
+      return std::to_string(v.get<std::uint64_t>());
+    case Json::value_t::number_float:
+      return format_double(v.get<double>());
+    case Json::value_t::string:
+      return write_string(v.get_ref<const std::string&>(), indent, allow_block);
+    default:
+      return "null";
+  }
+}
+
+// Intrinsics written in short form. Any one-key map with one of these keys round-trips exactly
+// through CloudFormation's loaders, which turn `!X` back into `Fn::X` (or Ref/Condition).
+std::string_view short_tag(const Json& v) {
+  if (!v.is_object() || v.size() != 1) return {};
+  static constexpr std::array<std::string_view, 20> kKeys = {
+      "Ref",          "Condition",     "Fn::And",       "Fn::Base64",      "Fn::Cidr",
+      "Fn::Equals",   "Fn::FindInMap", "Fn::GetAZs",    "Fn::GetAtt",      "Fn::If",
+      "Fn::ImportValue", "Fn::Join",   "Fn::Length",    "Fn::Not",         "Fn::Or",
+      "Fn::Select",   "Fn::Split",     "Fn::Sub",       "Fn::ToJsonString", "Fn::Transform"};
+  const std::string& key = v.begin().key();
+  for (auto k : kKeys)
+    if (k == key) return k;
+  return {};
+}
+
+class Writer {
+ public:
+  std::string out;
+
+  // Entries of a mapping at `indent`; the first entry's indentation is already written when
+  // `inline_first` (a mapping inside a sequence item).
+  void mapping(const Json& m, int indent, bool inline_first, bool blank_between) {
+    bool first = true;
+    for (auto it = m.begin(); it != m.end(); ++it) {
+      if (!first && blank_between) out += '\n';
+      if (!(first && inline_first)) pad(indent);
+      key(it.key(), indent);
+      value_after_key(it.value(), indent);
+      first = false;
+    }
+  }
+
+  void top(const Json& tree) {
+    if (!tree.is_object() || tree.empty()) {
+      // Not a template; still write something every reader reads back the same.
+      node_inline(tree, 0);
+      out += '\n';
+      return;
+    }
+    bool first = true;
+    for (auto it = tree.begin(); it != tree.end(); ++it) {
+      if (!first) out += '\n';
+      key(it.key(), 0);
+      const Json& v = it.value();
+      bool sectioned = v.is_object() && !v.empty() && !short_tag(v).size();
+      if (sectioned) {
+        out += ":\n";
+        mapping(v, kStep, false, /*blank_between=*/true);
+      } else {
+        value_after_key(v, 0);
+      }
+      first = false;
+    }
+  }
+
+ private:
+  void pad(int n) { out.append(static_cast<std::size_t>(n), ' '); }
+
+  void key(const std::string& k, int indent) {
+    std::string text = write_string(k, indent, /*allow_block=*/false);
+    if (text.size() > 1000) {
+      // Implicit keys are limited to 1024 characters; use an explicit key.
+      out += "? " + text + "\n";
+      pad(indent);
+    } else {
+      out += text;
+    }
+  }
+
+  // After "key": writes ": value" or ":\n  nested".
+  void value_after_key(const Json& v, int indent) {
+    if (std::string_view tag = short_tag(v); !tag.empty()) {
+      out += ": ";
+      tagged(tag, v.begin().value(), indent + kStep);
+      return;
+    }
+    if (v.is_object() && !v.empty()) {
+      out += ":\n";
+      mapping(v, indent + kStep, false, false);
+    } else if (v.is_array() && !v.empty()) {
+      out += ":\n";
+      sequence(v, indent + kStep);
+    } else {
+      out += ": ";
+      node_inline(v, indent + kStep);
+      out += '\n';
+    }
+  }
+
+  void sequence(const Json& a, int indent) {
+    for (const Json& item : a) {
+      pad(indent);
+      out += "- ";
+      item_after_dash(item, indent + kStep);
+    }
+  }
+
+  // A sequence item whose "- " is written; `indent` is where its content sits.
+  void item_after_dash(const Json& v, int indent) {
+    if (std::string_view tag = short_tag(v); !tag.empty()) {
+      tagged(tag, v.begin().value(), indent);
+    } else if (v.is_object() && !v.empty()) {
+      mapping(v, indent, true, false);
+    } else if (v.is_array() && !v.empty()) {
+      bool first = true;
+      for (const Json& item : v) {
+        if (!first) pad(indent);
+        out += "- ";
+        item_after_dash(item, indent + kStep);
+        first = false;
+      }
+    } else {
+      node_inline(v, indent);
+      out += '\n';
+    }
+  }
+
+  // Writes "!Tag arg" where the tag's node content sits at `indent`.
+  void tagged(std::string_view key, const Json& arg, int indent) {
+    std::string_view name = key.substr(0, 4) == "Fn::" ? key.substr(4) : key;
+    out += '!';
+    out += name;
+    if (key == "Fn::GetAtt" && arg.is_array() && arg.size() == 2 && arg[0].is_string() &&
+        arg[1].is_string() && arg[0].get_ref<const std::string&>().find('.') == std::string::npos &&
+        !arg[0].get_ref<const std::string&>().empty()) {
+      out += ' ';
+      out += write_string(arg[0].get<std::string>() + "." + arg[1].get<std::string>(), indent, false);
+      out += '\n';
+      return;
+    }
+    if (!short_tag(arg).empty()) {
+      // A node carries one tag: a nested intrinsic as the direct argument is written long-form.
+      out += '\n';
+      mapping(arg, indent, false, false);
+    } else if (arg.is_object() && !arg.empty()) {
+      out += '\n';
+      mapping(arg, indent, false, false);
+    } else if (arg.is_array() && !arg.empty()) {
+      out += '\n';
+      sequence(arg, indent);
+    } else {
+      out += ' ';
+      node_inline(arg, indent);
+      out += '\n';
+    }
+  }
+
+  // A scalar or an empty collection on the current line.
+  void node_inline(const Json& v, int indent) {
+    if (v.is_object())
+      out += "{}";
+    else if (v.is_array())
+      out += "[]";
+    else
+      out += scalar(v, indent);
+  }
+};
+
+}  // namespace
+
+std::string to_yaml(const Json& tree) {
+  Writer w;
+  w.top(tree);
+  return std::move(w.out);
+}
+
+}  // namespace lambdaform
