@@ -1,0 +1,89 @@
+#pragma once
+// Shared helpers for the tests: a small valid template and diagnostics as comparable text.
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <lambdaform/lambdaform.hpp>
+
+namespace lftest {
+
+namespace lf = lambdaform;
+
+/// A parameter of the given type.
+inline lf::Parameter param(std::string type) {
+  lf::Parameter p;
+  p.type = std::move(type);
+  return p;
+}
+
+/// Attributes with a condition and DependsOn.
+inline lf::ResourceAttributes attrs(std::optional<std::string> condition, std::vector<std::string> depends_on) {
+  lf::ResourceAttributes a;
+  a.condition = std::move(condition);
+  a.depends_on = std::move(depends_on);
+  return a;
+}
+
+/// An output with a value.
+inline lf::Output output(lf::Intrinsic value) {
+  lf::Output o;
+  o.value = lf::Value<lf::Json>(std::move(value));
+  return o;
+}
+
+/// A trust policy for lambda.amazonaws.com.
+inline lf::Json lambda_trust_policy() {
+  return lf::Json::parse(R"({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]})");
+}
+
+/// A template with one role and one valid inline python function, plus handles to both.
+struct Sample {
+  lf::Template t;
+  lf::Handle<lf::Role> role;
+  lf::Handle<lf::Function> fn;
+};
+
+inline Sample sample() {
+  Sample s;
+  lf::Role role;
+  role.assume_role_policy_document = lambda_trust_policy();
+  role.managed_policy_arns = lf::List<std::string>{
+      lf::sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")};
+  s.role = s.t.add("FnRole", role);
+  lf::Function fn;
+  fn.runtime = "python3.12";
+  fn.handler = "index.handler";
+  lf::Code code;
+  code.zip_file = "def handler(event, context):\n    return 'ok'\n";
+  fn.code = code;
+  fn.role = lf::get_att(s.role, "Arn");
+  s.fn = s.t.add("Fn", fn);
+  return s;
+}
+
+/// Each diagnostic as format() writes it.
+inline std::vector<std::string> lines(const lf::Diagnostics& ds) {
+  std::vector<std::string> out;
+  for (const auto& d : ds) out.push_back(lf::format(d));
+  return out;
+}
+
+/// Validates with a fixed date so runtime deprecation results do not move with the calendar.
+inline std::vector<std::string> check(const lf::Template& t, const std::string& today = "2026-11-27") {
+  lf::ValidateOptions o;
+  o.today = today;
+  return lines(lf::validate(t, o));
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace lftest
