@@ -1,1 +1,45 @@
-int main() { return 0; }
+// lambdaform: render a stack spec into a CloudFormation template. All the work is in the
+// library; this file only dispatches to a subcommand (ninja's table, bloaty's thin main).
+#include <cstring>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <lambdaform/lambdaform.hpp>
+
+#include "commands.hpp"
+#include "suggest.hpp"
+
+using lambdaform::cli::ExitCode;
+
+static void usage(std::ostream& out) {
+  out << "usage: lambdaform <command> [options]\n\ncommands:\n";
+  for (const auto& c : lambdaform::cli::commands()) out << fmt::format("  {:<10} {}\n", c.name, c.summary);
+  out << "\n'lambdaform <command> --help' shows a command's options.\n"
+         "exit codes: 0 ok, 1 findings or differences, 2 usage error or unreadable input\n";
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(std::cerr);
+    return ExitCode::kUsage;
+  }
+  std::string_view cmd = argv[1];
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    usage(std::cout);
+    return ExitCode::kOk;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "lambdaform " << lambdaform::version() << "\n";
+    return ExitCode::kOk;
+  }
+  std::vector<std::string> names;
+  for (const auto& c : lambdaform::cli::commands()) {
+    if (c.name == cmd) return c.run(argc - 1, argv + 1);
+    names.emplace_back(c.name);
+  }
+  std::string hint = lambdaform::detail::did_you_mean(cmd, names);
+  std::cerr << "lambdaform: unknown command '" << cmd << "'"
+            << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << "\n";
+  usage(std::cerr);
+  return ExitCode::kUsage;
+}

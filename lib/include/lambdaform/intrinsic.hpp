@@ -50,6 +50,8 @@ void to_json(Json& j, const Intrinsic& i);
 template <class T>
 class Value {
  public:
+  /// The literal's type.
+  using literal_type = T;
   /// The literal.
   Value(T literal) : v_(std::move(literal)) {}
   /// An intrinsic instead of the literal.

@@ -1,0 +1,36 @@
+#pragma once
+// The subcommands of the lambdaform CLI. Each takes its own argv (argv[0] is the subcommand)
+// and returns the process exit code.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lambdaform::cli {
+
+/// Documented exit codes.
+enum ExitCode : int { kOk = 0, kFindings = 1, kUsage = 2 };
+
+/// One subcommand: name, one-line help, entry point.
+struct Command {
+  std::string_view name;
+  std::string_view summary;
+  int (*run)(int argc, char** argv);
+};
+
+/// The table of subcommands, in help order.
+const std::vector<Command>& commands();
+
+int render(int argc, char** argv);
+int validate(int argc, char** argv);
+int check(int argc, char** argv);
+
+/// Writes `content` to `path` atomically: a temporary file in the same folder, flushed, then
+/// renamed over the target. On failure the target is untouched and `error` says why.
+bool write_file_atomic(const std::string& path, const std::string& content, std::string& error);
+
+/// A unified diff of two texts (3 lines of context), empty when they are equal.
+std::string unified_diff(const std::string& a, const std::string& b, const std::string& a_name,
+                         const std::string& b_name);
+
+}  // namespace lambdaform::cli

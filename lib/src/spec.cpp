@@ -1,0 +1,898 @@
+// The stack spec compiler: spec YAML → typed Template, with every template path mapped back to
+// the spec line and column it came from, so template diagnostics point into the spec.
+#include "lambdaform/spec.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "lambdaform/validate.hpp"
+#include "reflect.hpp"
+#include "suggest.hpp"
+#include "utf8.hpp"
+#include "yaml_loader.hpp"
+
+namespace fs = std::filesystem;
+
+namespace lambdaform {
+
+namespace {
+
+using detail::YNode;
+
+// The intrinsic functions a spec may use in short form (!Name).
+constexpr std::array<std::string_view, 20> kIntrinsicTags = {
+    "Ref",    "Condition", "And",       "Base64", "Cidr",   "Equals",      "FindInMap",
+    "GetAZs", "GetAtt",    "If",        "ImportValue", "Join", "Length", "Not",
+    "Or",     "Select",    "Split",     "Sub",    "ToJsonString", "Transform"};
+
+std::string snake_case(std::string_view cfn) {
+  std::string out;
+  for (std::size_t i = 0; i < cfn.size(); ++i) {
+    char c = cfn[i];
+    bool upper = c >= 'A' && c <= 'Z';
+    // A capital starts a word unless it continues an acronym ("KMS" in SourceKMSKeyArn).
+    if (upper && i > 0) {
+      bool prev_upper = cfn[i - 1] >= 'A' && cfn[i - 1] <= 'Z';
+      bool next_lower = i + 1 < cfn.size() && cfn[i + 1] >= 'a' && cfn[i + 1] <= 'z';
+      if (!prev_upper || next_lower) out += '_';
+    }
+    out += upper ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+std::string kind_name(const YNode& n) {
+  switch (n.kind) {
+    case YNode::Kind::null:
+      return "nothing (null)";
+    case YNode::Kind::sequence:
+      return "a list";
+    case YNode::Kind::mapping:
+      return "a mapping";
+    case YNode::Kind::scalar:
+      break;
+  }
+  if (!n.tag.empty() && n.tag != "!") return "an intrinsic (" + n.tag + ")";
+  if (!n.tag.empty()) return fmt::format("the string '{}'", n.value);
+  Json v = detail::resolve_plain(n.value);
+  if (v.is_boolean()) return fmt::format("the boolean {}", n.value);
+  if (v.is_number()) return fmt::format("the number {}", n.value);
+  if (v.is_null()) return "nothing (null)";
+  return fmt::format("the string '{}'", n.value);
+}
+
+class Compiler {
+ public:
+  Compiler(const std::string& file, fs::path base_dir, const SpecOptions& options)
+      : file_(file), base_dir_(std::move(base_dir)), options_(options) {}
+
+  SpecResult run(std::string_view text);
+
+ private:
+  // ---- diagnostics and source map ----
+  SourceLocation loc(const YNode& n) const { return SourceLocation{file_, n.line, n.column}; }
+  void error(const YNode& at, std::string rule, std::string message) {
+    diags_.push_back(Diagnostic{Severity::error, std::move(rule), std::move(message), "", loc(at)});
+  }
+  void warning(const YNode& at, std::string rule, std::string message) {
+    diags_.push_back(Diagnostic{Severity::warning, std::move(rule), std::move(message), "", loc(at)});
+  }
+  void map_path(const std::string& tpath, const YNode& n) { source_map_.emplace(tpath, loc(n)); }
+
+  // ---- shape checks ----
+  bool expect(const YNode& n, YNode::Kind kind, std::string_view what) {
+    if (n.kind == kind) return true;
+    error(n, "LF3002", fmt::format("expected {}, found {}", what, kind_name(n)));
+    return false;
+  }
+  // Reports keys not in `allowed`, with a did-you-mean.
+  void known_keys(const YNode& map, const std::vector<std::string>& allowed, std::string_view where) {
+    for (const auto& [k, v] : map.entries) {
+      if (std::find(allowed.begin(), allowed.end(), k.value) != allowed.end()) continue;
+      std::string hint = detail::did_you_mean(k.value, allowed);
+      error(k, "LF3000",
+            fmt::format("unknown key '{}' in {}{}", k.value, where,
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    }
+  }
+
+  // ---- values ----
+  std::optional<Intrinsic> intrinsic_of(const YNode& n) {
+    if (n.tag.size() > 1 && n.tag[0] == '!' && n.tag[1] != '!') {
+      std::string name = n.tag.substr(1);
+      if (std::find(kIntrinsicTags.begin(), kIntrinsicTags.end(), name) == kIntrinsicTags.end()) {
+        std::vector<std::string> tags(kIntrinsicTags.begin(), kIntrinsicTags.end());
+        std::string hint = detail::did_you_mean(name, tags);
+        error(n, "LF3011",
+              fmt::format("unknown intrinsic function !{}{}", name,
+                          hint.empty() ? "" : fmt::format(" (did you mean !{}?)", hint)));
+        return std::nullopt;
+      }
+      return Intrinsic::from_json(json(n));
+    }
+    if (n.kind == YNode::Kind::mapping && n.entries.size() == 1) {
+      const std::string& key = n.entries[0].first.value;
+      if (key == "Ref" || key.rfind("Fn::", 0) == 0) return Intrinsic::from_json(json(n));
+    }
+    return std::nullopt;
+  }
+  bool is_intrinsic(const YNode& n) const {
+    return (n.tag.size() > 1 && n.tag[0] == '!' && n.tag[1] != '!') ||
+           (n.kind == YNode::Kind::mapping && n.entries.size() == 1 &&
+            (n.entries[0].first.value == "Ref" || n.entries[0].first.value.rfind("Fn::", 0) == 0));
+  }
+  Json json(const YNode& n) { return detail::to_json(n, file_, diags_); }
+
+  template <class T>
+  std::optional<Value<T>> value(const YNode& n, const std::string& tpath);
+  template <class T>
+  std::optional<T> literal(const YNode& n, const std::string& tpath);
+  template <class T>
+  std::optional<T> fields_from(const YNode& n, const std::string& tpath, std::string_view where);
+
+  std::optional<std::string> plain_string(const YNode& n, std::string_view what) {
+    if (n.kind != YNode::Kind::scalar || is_intrinsic(n)) {
+      error(n, "LF3002", fmt::format("expected {}, found {}", what, kind_name(n)));
+      return std::nullopt;
+    }
+    return n.value;
+  }
+
+  // ---- sections ----
+  void parameters(const YNode& n);
+  void network(const YNode& n);
+  void roles(const YNode& n);
+  void function(const std::string& name, const YNode& n);
+  void code(Function& f, const YNode& n, const std::string& tpath);
+  void vpc(const std::string& name, Function& f, const YNode& n, Role* generated, const std::string& tpath);
+  void outputs(const YNode& n);
+  std::optional<Value<List<std::string>>> network_list(const YNode& n, const std::string& tpath);
+  void apply_tags(std::optional<Value<List<Tag>>>& tags, const std::vector<std::pair<std::string, Value<std::string>>>& own);
+  void add_managed_policy(Role& r, const std::string& policy);
+  void raw_properties(const std::string& logical_id, const YNode& n, const std::string& prefix);
+  void locate(Diagnostics& ds) const;
+
+  const std::string& file_;
+  fs::path base_dir_;
+  const SpecOptions& options_;
+  Diagnostics diags_;
+  std::map<std::string, SourceLocation> source_map_;
+  Template t_;
+
+  struct Network {
+    const YNode* public_subnets = nullptr;
+    const YNode* private_subnets = nullptr;
+    std::vector<std::pair<std::string, const YNode*>> security_groups;
+  };
+  std::optional<Network> network_;
+  std::map<std::string, const YNode*> role_specs_;
+  std::vector<std::pair<std::string, Value<std::string>>> stack_tags_;
+  std::vector<std::string> function_names_;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+template <class T>
+std::optional<Value<T>> Compiler::value(const YNode& n, const std::string& tpath) {
+  map_path(tpath, n);
+  if (is_intrinsic(n)) {
+    if (auto i = intrinsic_of(n)) return Value<T>(*i);
+    return std::nullopt;
+  }
+  if (auto v = literal<T>(n, tpath)) return Value<T>(std::move(*v));
+  return std::nullopt;
+}
+
+template <class T>
+std::optional<T> Compiler::literal(const YNode& n, const std::string& tpath) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    // A string is exactly the text written, whatever a YAML resolver would make of it.
+    if (n.kind != YNode::Kind::scalar) {
+      error(n, "LF3002", fmt::format("expected a string, found {}", kind_name(n)));
+      return std::nullopt;
+    }
+    return n.value;
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    if (n.is_plain()) {
+      Json v = detail::resolve_plain(n.value);
+      if (v.is_number_integer()) return v.get<std::int64_t>();
+    }
+    error(n, "LF3002", fmt::format("expected an integer, found {}", kind_name(n)));
+    return std::nullopt;
+  } else if constexpr (std::is_same_v<T, double>) {
+    if (n.is_plain()) {
+      Json v = detail::resolve_plain(n.value);
+      if (v.is_number() && std::isfinite(v.get<double>())) return v.get<double>();
+    }
+    error(n, "LF3002", fmt::format("expected a number, found {}", kind_name(n)));
+    return std::nullopt;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (n.is_plain()) {
+      Json v = detail::resolve_plain(n.value);
+      if (v.is_boolean()) return v.get<bool>();
+    }
+    error(n, "LF3002", fmt::format("expected true or false, found {}", kind_name(n)));
+    return std::nullopt;
+  } else if constexpr (std::is_same_v<T, Json>) {
+    return json(n);
+  } else if constexpr (detail::is_vector<T>::value) {
+    using Item = typename T::value_type;  // Value<U>
+    if (!expect(n, YNode::Kind::sequence, "a list")) return std::nullopt;
+    T out;
+    bool ok = true;
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      const std::string ip = tpath + "/" + std::to_string(i);
+      if constexpr (detail::is_value<Item>::value) {
+        auto v = value<typename Item::literal_type>(n.items[i], ip);
+        if (v) out.push_back(std::move(*v));
+        else ok = false;
+      } else {
+        map_path(ip, n.items[i]);
+        auto v = literal<Item>(n.items[i], ip);
+        if (v) out.push_back(std::move(*v));
+        else ok = false;
+      }
+    }
+    return ok ? std::optional<T>(std::move(out)) : std::nullopt;
+  } else if constexpr (detail::is_map<T>::value) {
+    using Item = typename T::mapped_type;
+    if (!expect(n, YNode::Kind::mapping, "a mapping")) return std::nullopt;
+    T out;
+    bool ok = true;
+    for (const auto& [k, v] : n.entries) {
+      auto x = value<typename Item::literal_type>(v, tpath + "/" + pointer_token(k.value));
+      if (x) out.emplace(k.value, std::move(*x));
+      else ok = false;
+    }
+    return ok ? std::optional<T>(std::move(out)) : std::nullopt;
+  } else {
+    return fields_from<T>(n, tpath, tpath);
+  }
+}
+
+// Reads a struct from a mapping whose keys are the snake_case names of its fields() table.
+template <class T>
+std::optional<T> Compiler::fields_from(const YNode& n, const std::string& tpath, std::string_view where) {
+  if (!expect(n, YNode::Kind::mapping, "a mapping")) return std::nullopt;
+  map_path(tpath, n);
+  T out{};
+  std::vector<std::string> allowed;
+  bool ok = true;
+  detail::for_each_field<T>([&](const auto& f) {
+    std::string key = snake_case(f.name);
+    allowed.push_back(key);
+    const YNode* v = n.find(key);
+    if (!v) return;
+    auto& member = out.*(f.member);
+    using M = std::decay_t<decltype(member)>;
+    const std::string child = tpath + "/" + std::string(f.name);
+    if constexpr (detail::is_optional<M>::value) {
+      using Inner = typename M::value_type;
+      if constexpr (detail::is_value<Inner>::value) {
+        if (auto x = value<typename Inner::literal_type>(*v, child)) member = std::move(*x);
+        else ok = false;
+      } else {
+        map_path(child, *v);
+        if (auto x = literal<Inner>(*v, child)) member = std::move(*x);
+        else ok = false;
+      }
+    } else if constexpr (std::is_same_v<M, std::string>) {
+      map_path(child, *v);
+      if (auto x = literal<std::string>(*v, child)) member = *x;
+      else ok = false;
+    } else if constexpr (detail::is_vector<M>::value) {
+      map_path(child, *v);
+      if (expect(*v, YNode::Kind::sequence, "a list"))
+        for (const auto& item : v->items)
+          if (auto x = plain_string(item, "a name")) member.push_back(*x);
+    }
+  });
+  known_keys(n, allowed, where);
+  return ok ? std::optional<T>(std::move(out)) : std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+SpecResult Compiler::run(std::string_view text) {
+  SpecResult result;
+  detail::LoadLimits limits;
+  limits.max_bytes = options_.max_spec_bytes;
+  detail::LoadResult loaded = detail::load_yaml(text, file_, limits);
+  if (!loaded.root) {
+    result.diagnostics = std::move(loaded.diagnostics);
+    if (result.diagnostics.empty())
+      result.diagnostics.push_back(Diagnostic{Severity::error, "LF3003",
+                                              "the spec is empty: it needs at least stack: and functions:",
+                                              "", SourceLocation{file_, 1, 1}});
+    return result;
+  }
+  const YNode& root = *loaded.root;
+  if (!expect(root, YNode::Kind::mapping, "a mapping with stack:, functions:, ...")) {
+    result.diagnostics = std::move(diags_);
+    return result;
+  }
+  known_keys(root,
+             {"stack", "description", "parameters", "conditions", "mappings", "network", "roles",
+              "functions", "outputs", "tags"},
+             "the spec");
+
+  if (const YNode* s = root.find("stack")) {
+    if (auto name = plain_string(*s, "a stack name")) {
+      static const std::regex kStack("[a-zA-Z][-a-zA-Z0-9]{0,127}");
+      if (!std::regex_match(*name, kStack))
+        error(*s, "LF3009",
+              fmt::format("stack name '{}' must start with a letter and use only letters, digits "
+                          "and '-' (at most 128 characters)",
+                          *name));
+      result.stack_name = *name;
+    }
+  } else {
+    error(root, "LF3003", "the spec needs a stack name: add `stack: NAME`");
+  }
+  if (const YNode* d = root.find("description")) {
+    map_path("/Description", *d);
+    if (auto s = plain_string(*d, "a description")) t_.description = *s;
+  }
+  if (const YNode* p = root.find("parameters")) parameters(*p);
+  for (const auto& [name, value] : options_.params)
+    if (std::none_of(t_.parameters.begin(), t_.parameters.end(),
+                     [&](const auto& p) { return p.first == name; }))
+      diags_.push_back(Diagnostic{Severity::error, "LF3008",
+                                  fmt::format("--param {} names no parameter of this spec", name), "",
+                                  SourceLocation{file_, root.line, root.column}});
+  if (const YNode* c = root.find("conditions")) {
+    map_path("/Conditions", *c);
+    if (expect(*c, YNode::Kind::mapping, "a mapping of condition names to conditions"))
+      for (const auto& [k, v] : c->entries) {
+        map_path("/Conditions/" + pointer_token(k.value), v);
+        t_.conditions[k.value] = json(v);
+      }
+  }
+  if (const YNode* m = root.find("mappings")) {
+    map_path("/Mappings", *m);
+    if (expect(*m, YNode::Kind::mapping, "a mapping")) t_.mappings = json(*m);
+  }
+  if (const YNode* tags = root.find("tags")) {
+    if (expect(*tags, YNode::Kind::mapping, "a mapping of tag names to values"))
+      for (const auto& [k, v] : tags->entries)
+        if (auto x = value<std::string>(v, "/Tags")) stack_tags_.emplace_back(k.value, *x);
+  }
+  if (const YNode* n = root.find("network")) network(*n);
+  if (const YNode* r = root.find("roles")) roles(*r);
+  if (const YNode* fns = root.find("functions")) {
+    if (expect(*fns, YNode::Kind::mapping, "a mapping of function names to functions")) {
+      if (fns->entries.empty()) error(*fns, "LF3003", "functions: is empty; declare at least one function");
+      for (const auto& [k, v] : fns->entries) function_names_.push_back(k.value);
+      for (const auto& [k, v] : fns->entries) function(k.value, v);
+    }
+  } else {
+    error(root, "LF3003", "the spec needs functions: with at least one function");
+  }
+  if (const YNode* o = root.find("outputs")) outputs(*o);
+
+  result.diagnostics = std::move(diags_);
+  if (has_errors(result.diagnostics)) return result;
+  ValidateOptions vo;
+  vo.today = options_.today;
+  Diagnostics template_diags = validate(t_, vo);
+  locate(template_diags);
+  for (auto& d : template_diags) result.diagnostics.push_back(std::move(d));
+  result.tmpl = std::move(t_);
+  return result;
+}
+
+// Points template diagnostics at the spec: the longest source-map path that prefixes theirs.
+void Compiler::locate(Diagnostics& ds) const {
+  for (auto& d : ds) {
+    std::string p = d.path;
+    while (true) {
+      auto it = source_map_.find(p);
+      if (it != source_map_.end()) {
+        d.location = it->second;
+        break;
+      }
+      auto slash = p.rfind('/');
+      if (slash == std::string::npos || p.empty()) break;
+      p = p.substr(0, slash);
+    }
+    if (!d.location) d.location = SourceLocation{file_, 1, 1};
+  }
+}
+
+void Compiler::parameters(const YNode& n) {
+  if (!expect(n, YNode::Kind::mapping, "a mapping of parameter names to parameters")) return;
+  for (const auto& [k, v] : n.entries) {
+    const std::string tpath = "/Parameters/" + pointer_token(k.value);
+    map_path(tpath, k);
+    auto p = fields_from<Parameter>(v, tpath, "parameter " + k.value);
+    if (!p) continue;
+    if (!v.find("type")) error(v, "LF3003", fmt::format("parameter {} needs a type", k.value));
+    auto given = options_.params.find(k.value);
+    if (given != options_.params.end()) p->default_value = given->second;
+    t_.parameters.emplace_back(k.value, std::move(*p));
+  }
+}
+
+void Compiler::network(const YNode& n) {
+  if (!expect(n, YNode::Kind::mapping, "a mapping with public_subnets, private_subnets, security_groups")) return;
+  known_keys(n, {"public_subnets", "private_subnets", "security_groups"}, "network");
+  Network net;
+  net.public_subnets = n.find("public_subnets");
+  net.private_subnets = n.find("private_subnets");
+  if (const YNode* sg = n.find("security_groups"))
+    if (expect(*sg, YNode::Kind::mapping, "a mapping of group names to security group lists"))
+      for (const auto& [k, v] : sg->entries) net.security_groups.emplace_back(k.value, &v);
+  network_ = net;
+}
+
+void Compiler::roles(const YNode& n) {
+  if (!expect(n, YNode::Kind::mapping, "a mapping of role names to roles")) return;
+  for (const auto& [k, v] : n.entries) {
+    const std::string tpath = "/Resources/" + pointer_token(k.value);
+    map_path(tpath, k);
+    auto r = fields_from<Role>(v, tpath + "/Properties", "role " + k.value);
+    if (!r) continue;
+    if (!r->assume_role_policy_document) r->assume_role_policy_document = Json::parse(
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
+    add_managed_policy(*r, "AWSLambdaBasicExecutionRole");
+    role_specs_.emplace(k.value, &v);
+    t_.add(k.value, std::move(*r));
+  }
+}
+
+void Compiler::add_managed_policy(Role& r, const std::string& policy) {
+  Intrinsic arn = sub("arn:${AWS::Partition}:iam::aws:policy/service-role/" + policy);
+  if (!r.managed_policy_arns) r.managed_policy_arns = List<std::string>{};
+  List<std::string>* list = r.managed_policy_arns->literal();
+  if (!list) return;  // the user wrote an intrinsic for the whole list: leave it as written
+  if (std::find(list->begin(), list->end(), Value<std::string>(arn)) == list->end()) list->push_back(arn);
+}
+
+std::optional<Value<List<std::string>>> Compiler::network_list(const YNode& n, const std::string& tpath) {
+  return value<List<std::string>>(n, tpath);
+}
+
+void Compiler::function(const std::string& name, const YNode& n) {
+  const std::string res = "/Resources/" + pointer_token(name);
+  const std::string props = res + "/Properties";
+  map_path(res, n);
+  if (!expect(n, YNode::Kind::mapping, "a mapping of function settings")) return;
+
+  // Keys with a spec shape of their own; every other Function property is accepted under its
+  // snake_case name and read through the Function field table.
+  static const std::vector<std::string> kSpecial = {
+      "code", "role", "vpc", "memory", "environment", "tracing", "ephemeral_storage",
+      "reserved_concurrency", "dead_letter_target", "log_retention_days", "tags", "properties"};
+  static const std::set<std::string> kReplaced = {
+      "code", "role", "vpc_config", "memory_size", "environment", "tracing_config",
+      "ephemeral_storage", "reserved_concurrent_executions", "dead_letter_config", "tags"};
+  std::vector<std::string> allowed = kSpecial;
+  Function f;
+  bool ok = true;
+  detail::for_each_field<Function>([&](const auto& fd) {
+    std::string key = snake_case(fd.name);
+    if (kReplaced.count(key)) return;
+    allowed.push_back(key);
+    const YNode* v = n.find(key);
+    if (!v) return;
+    using M = std::decay_t<decltype(f.*(fd.member))>;
+    using L = typename M::value_type::literal_type;
+    if (auto x = value<L>(*v, props + "/" + std::string(fd.name))) f.*(fd.member) = std::move(*x);
+    else ok = false;
+  });
+  known_keys(n, allowed, "function " + name);
+
+  if (const YNode* c = n.find("code")) code(f, *c, props + "/Code");
+  else error(n, "LF3003", fmt::format("function {} needs code: (s3_bucket + s3_key, inline_file, inline or image_uri)", name));
+  if (const YNode* m = n.find("memory"))
+    if (auto x = value<std::int64_t>(*m, props + "/MemorySize")) f.memory_size = *x;
+  if (const YNode* e = n.find("environment")) {
+    if (auto vars = value<Map<std::string>>(*e, props + "/Environment/Variables")) {
+      Environment env;
+      env.variables = std::move(*vars);
+      f.environment = std::move(env);
+    }
+  }
+  if (const YNode* tr = n.find("tracing"))
+    if (auto x = value<std::string>(*tr, props + "/TracingConfig/Mode")) {
+      TracingConfig tc;
+      tc.mode = *x;
+      f.tracing_config = tc;
+    }
+  if (const YNode* es = n.find("ephemeral_storage"))
+    if (auto x = value<std::int64_t>(*es, props + "/EphemeralStorage/Size")) f.ephemeral_storage = EphemeralStorage{*x};
+  if (const YNode* rc = n.find("reserved_concurrency"))
+    if (auto x = value<std::int64_t>(*rc, props + "/ReservedConcurrentExecutions")) f.reserved_concurrent_executions = *x;
+
+  // Execution role: generated unless the function names one.
+  std::optional<Role> generated;
+  const YNode* role_node = n.find("role");
+  if (role_node) {
+    map_path(props + "/Role", *role_node);
+    if (role_node->is_plain() && role_specs_.count(role_node->value)) {
+      f.role = get_att(role_node->value, "Arn");
+    } else if (role_node->is_plain() && role_node->value.rfind("arn:", 0) != 0) {
+      std::vector<std::string> names;
+      for (const auto& [k, v] : role_specs_) names.push_back(k);
+      std::string hint = detail::did_you_mean(role_node->value, names);
+      error(*role_node, "LF3007",
+            fmt::format("role '{}' is neither an ARN nor a role under roles:{}", role_node->value,
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+    } else if (auto x = value<std::string>(*role_node, props + "/Role")) {
+      f.role = *x;
+    }
+  } else {
+    generated = Role{};
+    generated->assume_role_policy_document = Json::parse(
+        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
+    add_managed_policy(*generated, "AWSLambdaBasicExecutionRole");
+    f.role = get_att(name + "Role", "Arn");
+    map_path("/Resources/" + pointer_token(name + "Role"), n);
+  }
+  Role* role_for_policies = generated ? &*generated : nullptr;
+  if (!role_for_policies && role_node && role_node->is_plain() && role_specs_.count(role_node->value))
+    role_for_policies = &t_.get(Handle<Role>{role_node->value});
+
+  if (const YNode* v = n.find("vpc")) vpc(name, f, *v, role_for_policies, props + "/VpcConfig");
+  if (role_for_policies && f.tracing_config && f.tracing_config->literal() &&
+      f.tracing_config->literal()->mode == Value<std::string>("Active")) {
+    Intrinsic arn = sub("arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess");
+    if (!role_for_policies->managed_policy_arns) role_for_policies->managed_policy_arns = List<std::string>{};
+    if (auto* list = role_for_policies->managed_policy_arns->literal();
+        list && std::find(list->begin(), list->end(), Value<std::string>(arn)) == list->end())
+      list->push_back(arn);
+  }
+
+  if (const YNode* d = n.find("dead_letter_target")) {
+    map_path(props + "/DeadLetterConfig/TargetArn", *d);
+    std::optional<Value<std::string>> target;
+    std::string service;
+    if (d->kind == YNode::Kind::mapping && !is_intrinsic(*d)) {
+      known_keys(*d, {"sqs", "sns"}, "dead_letter_target");
+      if (d->entries.size() != 1) {
+        error(*d, "LF3002", "dead_letter_target takes one of sqs: or sns:");
+      } else {
+        service = d->entries[0].first.value;
+        target = value<std::string>(d->entries[0].second, props + "/DeadLetterConfig/TargetArn");
+      }
+    } else if (auto x = value<std::string>(*d, props + "/DeadLetterConfig/TargetArn")) {
+      if (const std::string* arn = x->literal()) {
+        if (arn->find(":sqs:") != std::string::npos) service = "sqs";
+        else if (arn->find(":sns:") != std::string::npos) service = "sns";
+        else error(*d, "LF3002", fmt::format("dead_letter_target '{}' is neither an SQS queue nor an SNS topic ARN", *arn));
+      } else {
+        error(*d, "LF3002", "an intrinsic dead_letter_target must say its service: dead_letter_target: {sqs: !GetAtt Queue.Arn} or {sns: !Ref Topic}");
+      }
+      target = x;
+    }
+    if (target && !service.empty()) {
+      f.dead_letter_config = DeadLetterConfig{*target};
+      if (role_for_policies) {
+        Policy p;
+        p.policy_name = "dead-letter";
+        Json stmt = {{"Effect", "Allow"},
+                     {"Action", service == "sqs" ? "sqs:SendMessage" : "sns:Publish"},
+                     {"Resource", detail::tree_of(*target)}};
+        p.policy_document = Json{{"Version", "2012-10-17"}, {"Statement", Json::array({stmt})}};
+        if (!role_for_policies->policies) role_for_policies->policies = List<Policy>{};
+        if (auto* list = role_for_policies->policies->literal()) list->push_back(p);
+      }
+    }
+  }
+
+  std::vector<std::pair<std::string, Value<std::string>>> own_tags;
+  if (const YNode* tags = n.find("tags"))
+    if (expect(*tags, YNode::Kind::mapping, "a mapping of tag names to values"))
+      for (const auto& [k, v] : tags->entries)
+        if (auto x = value<std::string>(v, props + "/Tags")) own_tags.emplace_back(k.value, *x);
+  apply_tags(f.tags, own_tags);
+
+  if (!ok && !has_errors(diags_)) error(n, "LF3002", "function " + name + " has invalid settings");
+  if (generated) {
+    apply_tags(generated->tags, own_tags);
+    t_.add(name + "Role", std::move(*generated));
+  }
+  t_.add(name, std::move(f));
+
+  if (const YNode* days = n.find("log_retention_days")) {
+    const std::string lg = name + "LogGroup";
+    if (auto x = value<std::int64_t>(*days, "/Resources/" + lg + "/Properties/RetentionInDays")) {
+      LogGroup g;
+      g.log_group_name = sub("/aws/lambda/${" + name + "}");
+      g.retention_in_days = *x;
+      apply_tags(g.tags, own_tags);
+      map_path("/Resources/" + lg, *days);
+      t_.add(lg, std::move(g));
+    }
+  }
+  if (const YNode* raw = n.find("properties")) {
+    map_path(props, *raw);
+    if (expect(*raw, YNode::Kind::mapping, "a mapping of CloudFormation properties"))
+      raw_properties(name, *raw, "Properties");
+  }
+  if (function_names_.size() <= 200) {
+    Output o;
+    o.description = "ARN of " + name;
+    o.value = Value<Json>(get_att(name, "Arn"));
+    map_path("/Outputs/" + pointer_token(name + "Arn"), n);
+    t_.add_output(name + "Arn", std::move(o));
+  }
+}
+
+// Deep-merges a raw map into a resource: each leaf becomes an override, so modelled siblings
+// survive (properties: {VpcConfig: {Ipv6AllowedForDualStack: true}} keeps the subnets).
+void Compiler::raw_properties(const std::string& logical_id, const YNode& n, const std::string& prefix) {
+  for (const auto& [k, v] : n.entries) {
+    const std::string path = prefix + "." + k.value;
+    if (k.value.find('.') != std::string::npos) {
+      error(k, "LF3002", fmt::format("property name '{}' cannot contain '.'", k.value));
+      continue;
+    }
+    if (v.kind == YNode::Kind::mapping && !is_intrinsic(v) && !v.entries.empty()) {
+      raw_properties(logical_id, v, path);
+    } else {
+      t_.add_override(logical_id, path, json(v));
+    }
+  }
+}
+
+void Compiler::apply_tags(std::optional<Value<List<Tag>>>& tags,
+                          const std::vector<std::pair<std::string, Value<std::string>>>& own) {
+  std::map<std::string, Value<std::string>> merged;
+  for (const auto& [k, v] : stack_tags_) merged.insert_or_assign(k, v);
+  for (const auto& [k, v] : own) merged.insert_or_assign(k, v);
+  if (merged.empty()) return;
+  List<Tag> list;
+  for (const auto& [k, v] : merged) {
+    Tag tag;
+    tag.key = k;
+    tag.value = v;
+    list.push_back(tag);
+  }
+  tags = list;
+}
+
+void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
+  map_path(tpath, n);
+  if (!expect(n, YNode::Kind::mapping, "a mapping with s3_bucket + s3_key, inline_file, inline or image_uri")) return;
+  known_keys(n, {"s3_bucket", "s3_key", "s3_object_version", "inline_file", "inline", "image_uri"}, "code");
+  const YNode* bucket = n.find("s3_bucket");
+  const YNode* key = n.find("s3_key");
+  const YNode* version = n.find("s3_object_version");
+  const YNode* file = n.find("inline_file");
+  const YNode* source = n.find("inline");
+  const YNode* image = n.find("image_uri");
+  int forms = int{bucket || key || version} + int{file != nullptr} + int{source != nullptr} + int{image != nullptr};
+  if (forms != 1) {
+    error(n, "LF3004",
+          forms == 0 ? "code needs one of: s3_bucket + s3_key, inline_file, inline, image_uri"
+                     : "code takes exactly one of: s3_bucket + s3_key, inline_file, inline, image_uri");
+    return;
+  }
+  Code c;
+  if (bucket || key || version) {
+    if (!bucket || !key) {
+      error(n, "LF3004", "S3 code needs both s3_bucket and s3_key");
+      return;
+    }
+    if (auto x = value<std::string>(*bucket, tpath + "/S3Bucket")) c.s3_bucket = *x;
+    if (auto x = value<std::string>(*key, tpath + "/S3Key")) c.s3_key = *x;
+    if (version)
+      if (auto x = value<std::string>(*version, tpath + "/S3ObjectVersion")) c.s3_object_version = *x;
+  } else if (image) {
+    if (auto x = value<std::string>(*image, tpath + "/ImageUri")) c.image_uri = *x;
+    if (!f.package_type) f.package_type = "Image";
+  } else if (source) {
+    if (auto x = value<std::string>(*source, tpath + "/ZipFile")) c.zip_file = *x;
+  } else {
+    map_path(tpath + "/ZipFile", *file);
+    auto rel = plain_string(*file, "a file path");
+    if (!rel) return;
+    fs::path p = fs::path(*rel);
+    fs::path full = p.is_absolute() ? p : base_dir_ / p;
+    std::error_code ec;
+    fs::path canon = fs::weakly_canonical(full, ec);
+    fs::path base = fs::weakly_canonical(base_dir_, ec);
+    auto rel_to_base = canon.lexically_relative(base);
+    if (!options_.allow_files_outside_spec_dir &&
+        (rel_to_base.empty() || *rel_to_base.begin() == ".." || p.is_absolute())) {
+      error(*file, "LF3006",
+            fmt::format("inline_file '{}' is outside the spec's folder; move it there or pass "
+                        "--allow-outside-files",
+                        *rel));
+      return;
+    }
+    if (fs::is_directory(full, ec)) {
+      error(*file, "LF3006", fmt::format("inline_file '{}' is a directory, not a file", *rel));
+      return;
+    }
+    std::ifstream in(full, std::ios::binary);
+    if (!in) {
+      error(*file, "LF3006", fmt::format("cannot read inline_file '{}': no such file", *rel));
+      return;
+    }
+    std::string text;
+    text.resize(options_.max_inline_file_bytes + 1);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > options_.max_inline_file_bytes) {
+      error(*file, "LF3006",
+            fmt::format("inline_file '{}' is larger than {} bytes, Lambda's inline limit; ship it "
+                        "as an S3 package instead",
+                        *rel, options_.max_inline_file_bytes));
+      return;
+    }
+    if (!detail::valid_utf8(text)) {
+      error(*file, "LF3006", fmt::format("inline_file '{}' is not UTF-8 text", *rel));
+      return;
+    }
+    c.zip_file = text;
+  }
+  f.code = std::move(c);
+}
+
+void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* role, const std::string& tpath) {
+  map_path(tpath, n);
+  if (is_intrinsic(n)) {
+    if (auto x = value<VpcConfig>(n, tpath)) f.vpc_config = *x;
+    return;
+  }
+  if (!expect(n, YNode::Kind::mapping, "a mapping with subnets and security_groups")) return;
+  known_keys(n, {"subnets", "security_groups", "allow_public_subnet", "ipv6_allowed_for_dual_stack"}, "vpc");
+  if (!network_) {
+    error(n, "LF3005", fmt::format("function {} has vpc: but the spec has no network: section", name));
+    return;
+  }
+  VpcConfig vc;
+  const YNode* subnets = n.find("subnets");
+  if (!subnets) {
+    error(n, "LF3003", "vpc needs subnets: public or private");
+  } else if (auto which = plain_string(*subnets, "public or private")) {
+    const YNode* list = *which == "public" ? network_->public_subnets
+                        : *which == "private" ? network_->private_subnets : nullptr;
+    if (*which != "public" && *which != "private") {
+      error(*subnets, "LF3005", fmt::format("subnets must be public or private, not '{}'", *which));
+    } else if (!list) {
+      error(*subnets, "LF3005", fmt::format("network: has no {}_subnets", *which));
+    } else {
+      vc.subnet_ids = network_list(*list, tpath + "/SubnetIds");
+      map_path(tpath + "/SubnetIds", *subnets);
+      bool allow = false;
+      if (const YNode* a = n.find("allow_public_subnet")) allow = literal<bool>(*a, tpath).value_or(false);
+      if (*which == "public") {
+        std::string msg = fmt::format(
+            "function {} is placed in public subnets: Lambda's network interfaces get no public "
+            "IP there, so it cannot reach the internet or public AWS endpoints such as SSM; use "
+            "private subnets with a NAT gateway or VPC endpoints",
+            name);
+        if (allow) warning(*subnets, "LF3001", msg + " (allowed by allow_public_subnet: true)");
+        else error(*subnets, "LF3001", msg + ", or set allow_public_subnet: true if this is intended");
+      }
+    }
+  }
+  const YNode* groups = n.find("security_groups");
+  if (!groups) {
+    error(n, "LF3003", "vpc needs security_groups: a list of group names from network.security_groups");
+  } else if (expect(*groups, YNode::Kind::sequence, "a list of security group names")) {
+    List<std::string> literal_ids;
+    Json parts = Json::array();
+    bool any_ref = false;
+    for (const auto& g : groups->items) {
+      auto gname = plain_string(g, "a security group name");
+      if (!gname) continue;
+      auto it = std::find_if(network_->security_groups.begin(), network_->security_groups.end(),
+                             [&](const auto& p) { return p.first == *gname; });
+      if (it == network_->security_groups.end()) {
+        std::vector<std::string> names;
+        for (const auto& p : network_->security_groups) names.push_back(p.first);
+        std::string hint = detail::did_you_mean(*gname, names);
+        error(g, "LF3005", fmt::format("network.security_groups has no group '{}'{}", *gname,
+                                       hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+        continue;
+      }
+      auto ids = network_list(*it->second, tpath + "/SecurityGroupIds");
+      if (!ids) continue;
+      if (const auto* lit = ids->literal()) {
+        for (const auto& id : *lit) {
+          literal_ids.push_back(id);
+          parts.push_back(detail::tree_of(id));
+        }
+      } else {
+        any_ref = true;
+        parts.push_back(join(",", detail::tree_of(*ids)).to_json());
+      }
+    }
+    map_path(tpath + "/SecurityGroupIds", *groups);
+    if (!any_ref) {
+      vc.security_group_ids = literal_ids;
+    } else if (parts.size() == 1) {
+      // One list parameter: pass its Ref through unchanged.
+      vc.security_group_ids = Value<List<std::string>>(*Intrinsic::from_json(parts[0]["Fn::Join"][1]));
+    } else {
+      vc.security_group_ids = Value<List<std::string>>(split(",", join(",", parts)));
+    }
+  }
+  if (const YNode* v6 = n.find("ipv6_allowed_for_dual_stack"))
+    if (auto x = value<bool>(*v6, tpath + "/Ipv6AllowedForDualStack")) vc.ipv6_allowed_for_dual_stack = *x;
+  f.vpc_config = std::move(vc);
+  if (role) add_managed_policy(*role, "AWSLambdaVPCAccessExecutionRole");
+}
+
+void Compiler::outputs(const YNode& n) {
+  if (!expect(n, YNode::Kind::mapping, "a mapping of output names to outputs")) return;
+  for (const auto& [k, v] : n.entries) {
+    const std::string tpath = "/Outputs/" + pointer_token(k.value);
+    map_path(tpath, k);
+    if (auto o = fields_from<Output>(v, tpath, "output " + k.value)) {
+      if (!o->value) error(v, "LF3003", fmt::format("output {} needs a value", k.value));
+      t_.add_output(k.value, std::move(*o));
+    }
+  }
+}
+
+}  // namespace
+
+SpecResult compile_spec(std::string_view text, const std::string& path, const SpecOptions& options) {
+  fs::path base = fs::path(path).parent_path();
+  if (base.empty()) base = ".";
+  Compiler c(path, base, options);
+  SpecResult r = c.run(text);
+  r.source = std::string(text);
+  return r;
+}
+
+SpecResult compile_spec_file(const std::string& path, const SpecOptions& options) {
+  SpecResult r;
+  auto fail = [&](std::string message) {
+    r.unreadable = true;
+    r.diagnostics.push_back(
+        Diagnostic{Severity::error, "LF0009", std::move(message), "", SourceLocation{path, 1, 1}});
+    return r;
+  };
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fail("this is a directory, not a spec file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read the spec: no such file or no permission");
+  std::string text;
+  text.resize(options.max_spec_bytes + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return fail("cannot read the spec");
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return compile_spec(text, path, options);
+}
+
+std::string format_with_source(const Diagnostic& d, std::string_view source) {
+  std::string out = format(d);
+  if (!d.location || d.location->line == 0) return out;
+  std::size_t start = 0;
+  for (std::uint32_t line = 1; line < d.location->line; ++line) {
+    start = source.find('\n', start);
+    if (start == std::string_view::npos) return out;
+    ++start;
+  }
+  std::size_t end = source.find('\n', start);
+  std::string_view text = source.substr(start, end == std::string_view::npos ? source.npos : end - start);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  if (text.size() > 300) return out;  // a minified line helps nobody
+  out += "\n  ";
+  out += text;
+  out += "\n  ";
+  // The caret sits under the column counted in characters; tabs are kept so it lines up.
+  std::size_t col = 1;
+  for (std::size_t i = 0; i < text.size() && col < d.location->column; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) == 0x80) continue;
+    out += c == '\t' ? '\t' : ' ';
+    ++col;
+  }
+  out += '^';
+  return out;
+}
+
+}  // namespace lambdaform
