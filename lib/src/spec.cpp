@@ -47,6 +47,16 @@ std::string snake_case(std::string_view cfn) {
   return out;
 }
 
+// Spec order: a reader fixes findings top to bottom.
+void by_position(Diagnostics& ds) {
+  std::stable_sort(ds.begin(), ds.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    auto key = [](const Diagnostic& d) {
+      return d.location ? std::pair{d.location->line, d.location->column} : std::pair{0u, 0u};
+    };
+    return key(a) < key(b);
+  });
+}
+
 std::string kind_name(const YNode& n) {
   switch (n.kind) {
     case YNode::Kind::null:
@@ -377,11 +387,13 @@ SpecResult Compiler::run(std::string_view text) {
   if (const YNode* o = root.find("outputs")) outputs(*o);
 
   result.diagnostics = std::move(diags_);
+  by_position(result.diagnostics);
   if (has_errors(result.diagnostics)) return result;
   ValidateOptions vo;
   vo.today = options_.today;
   Diagnostics template_diags = validate(t_, vo);
   locate(template_diags);
+  by_position(template_diags);
   for (auto& d : template_diags) result.diagnostics.push_back(std::move(d));
   result.tmpl = std::move(t_);
   return result;
