@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "lambdaform/validate.hpp"
+#include "lambdaform/versioning.hpp"
 #include "reflect.hpp"
 #include "suggest.hpp"
 #include "utf8.hpp"
@@ -68,8 +69,9 @@ std::string kind_name(const YNode& n) {
     case YNode::Kind::scalar:
       break;
   }
-  if (!n.tag.empty() && n.tag != "!") return "an intrinsic (" + n.tag + ")";
-  if (!n.tag.empty()) return fmt::format("the string '{}'", n.value);
+  if (n.tag == "!" || n.tag == "tag:yaml.org,2002:str") return fmt::format("the string '{}'", n.value);
+  if (!n.tag.empty() && n.tag[0] == '!') return "an intrinsic (" + n.tag + ")";
+  if (!n.tag.empty()) return "a value tagged " + n.tag;
   Json v = detail::resolve_plain(n.value);
   if (v.is_boolean()) return fmt::format("the boolean {}", n.value);
   if (v.is_number()) return fmt::format("the number {}", n.value);
@@ -105,11 +107,18 @@ class Compiler {
   void known_keys(const YNode& map, const std::vector<std::string>& allowed, std::string_view where) {
     for (const auto& [k, v] : map.entries) {
       if (std::find(allowed.begin(), allowed.end(), k.value) != allowed.end()) continue;
+      with_unknown_keys_.insert(&map);
       std::string hint = detail::did_you_mean(k.value, allowed);
       error(k, "LF3000",
             fmt::format("unknown key '{}' in {}{}", k.value, where,
                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
     }
+  }
+
+  // A missing-key error, unless the mapping has an unknown key: that is most likely the
+  // misspelt missing one, and one message per mistake is enough.
+  void missing(const YNode& map, std::string rule, std::string message) {
+    if (!with_unknown_keys_.count(&map)) error(map, std::move(rule), std::move(message));
   }
 
   // ---- values ----
@@ -127,11 +136,21 @@ class Compiler {
       return Intrinsic::from_json(json(n));
     }
     if (n.kind == YNode::Kind::mapping && n.entries.size() == 1) {
-      const std::string& key = n.entries[0].first.value;
-      if (key == "Ref" || key.rfind("Fn::", 0) == 0) return Intrinsic::from_json(json(n));
+      const YNode& key = n.entries[0].first;
+      if (key.value.rfind("Fn::", 0) == 0 &&
+          std::find(kIntrinsicTags.begin(), kIntrinsicTags.end(), key.value.substr(4)) == kIntrinsicTags.end()) {
+        std::vector<std::string> names;
+        for (auto t : kIntrinsicTags) names.push_back("Fn::" + std::string(t));
+        std::string hint = detail::did_you_mean(key.value, names);
+        error(key, "LF3011", fmt::format("unknown intrinsic function {}{}", key.value,
+                                         hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint)));
+        return std::nullopt;
+      }
+      if (key.value == "Ref" || key.value.rfind("Fn::", 0) == 0) return Intrinsic::from_json(json(n));
     }
     return std::nullopt;
   }
+  bool tag_ok(const YNode& n);
   bool is_intrinsic(const YNode& n) const {
     return (n.tag.size() > 1 && n.tag[0] == '!' && n.tag[1] != '!') ||
            (n.kind == YNode::Kind::mapping && n.entries.size() == 1 &&
@@ -147,6 +166,7 @@ class Compiler {
   std::optional<T> fields_from(const YNode& n, const std::string& tpath, std::string_view where);
 
   std::optional<std::string> plain_string(const YNode& n, std::string_view what) {
+    if (!tag_ok(n)) return std::nullopt;
     if (n.kind != YNode::Kind::scalar || is_intrinsic(n)) {
       error(n, "LF3002", fmt::format("expected {}, found {}", what, kind_name(n)));
       return std::nullopt;
@@ -159,9 +179,16 @@ class Compiler {
   void network(const YNode& n);
   void roles(const YNode& n);
   void function(const std::string& name, const YNode& n);
+  bool valid_function_name(const std::string& name, const YNode& n);
   void code(Function& f, const YNode& n, const std::string& tpath);
   void vpc(const std::string& name, Function& f, const YNode& n, Role* generated, const std::string& tpath);
   void outputs(const YNode& n);
+  void versions(const std::string& name, const YNode& n);
+  void aliases(const std::string& name, const YNode& n, const std::optional<Handle<Version>>& current);
+  std::optional<Value<std::string>> alias_version(const std::string& fn, const YNode& n,
+                                                  const std::optional<Handle<Version>>& current,
+                                                  const std::string& tpath);
+  void deployments();
   std::optional<Value<List<std::string>>> network_list(const YNode& n, const std::string& tpath);
   void apply_tags(std::optional<Value<List<Tag>>>& tags, const std::vector<std::pair<std::string, Value<std::string>>>& own);
   void add_managed_policy(Role& r, const std::string& policy);
@@ -184,16 +211,40 @@ class Compiler {
   std::map<std::string, const YNode*> role_specs_;
   std::vector<std::pair<std::string, Value<std::string>>> stack_tags_;
   std::vector<std::string> function_names_;
+  bool default_outputs_ = true;
+  struct PendingDeployment {
+    std::string function;
+    const YNode* node;
+    std::map<std::string, std::string> alias_ids;  // alias name → logical id
+  };
+  std::vector<PendingDeployment> deployments_;
+  std::map<std::string, std::string> alias_ids_;
+  std::set<const YNode*> with_unknown_keys_;
+  const YNode* functions_node_ = nullptr;  // "function/alias" → logical id
 };
 
 // ---------------------------------------------------------------------------------------------
 
+// Tags other than CloudFormation's intrinsics and !!str (e.g. !!binary) are refused.
+bool Compiler::tag_ok(const YNode& n) {
+  if (n.tag.empty() || n.tag == "!" || n.tag == "tag:yaml.org,2002:str" ||
+      n.tag == "tag:yaml.org,2002:map" || n.tag == "tag:yaml.org,2002:seq" ||
+      (n.tag.size() > 1 && n.tag[0] == '!' && n.tag[1] != '!'))
+    return true;
+  error(n, "LF0008", fmt::format("unsupported YAML tag '{}'", n.tag));
+  return false;
+}
+
 template <class T>
 std::optional<Value<T>> Compiler::value(const YNode& n, const std::string& tpath) {
   map_path(tpath, n);
+  if (!tag_ok(n)) return std::nullopt;
   if (is_intrinsic(n)) {
-    if (auto i = intrinsic_of(n)) return Value<T>(*i);
-    return std::nullopt;
+    auto i = intrinsic_of(n);
+    if (!i) return std::nullopt;
+    // Findings about the intrinsic itself (a Ref to nothing) point at it, not at its key.
+    map_path(tpath + "/" + pointer_token(i->function()), n);
+    return Value<T>(*i);
   }
   if (auto v = literal<T>(n, tpath)) return Value<T>(std::move(*v));
   return std::nullopt;
@@ -203,15 +254,23 @@ template <class T>
 std::optional<T> Compiler::literal(const YNode& n, const std::string& tpath) {
   if constexpr (std::is_same_v<T, std::string>) {
     // A string is exactly the text written, whatever a YAML resolver would make of it.
-    if (n.kind != YNode::Kind::scalar) {
-      error(n, "LF3002", fmt::format("expected a string, found {}", kind_name(n)));
+    if (!tag_ok(n)) return std::nullopt;
+    if (n.kind != YNode::Kind::scalar || is_intrinsic(n)) {
+      error(n, "LF3002", fmt::format("expected a string, found {}{}", kind_name(n),
+                                     is_intrinsic(n) ? " (this key takes no intrinsics)" : ""));
       return std::nullopt;
     }
     return n.value;
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
     if (n.is_plain()) {
       Json v = detail::resolve_plain(n.value);
-      if (v.is_number_integer()) return v.get<std::int64_t>();
+      if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<std::int64_t>();
+      if (v.is_number_unsigned() && v.get<std::uint64_t>() <= std::uint64_t{INT64_MAX})
+        return static_cast<std::int64_t>(v.get<std::uint64_t>());
+      if (v.is_number_unsigned() || (v.is_number_float() && n.value.find_first_of(".eE") == std::string::npos)) {
+        error(n, "LF3002", fmt::format("the number {} is too large to be an integer here", n.value));
+        return std::nullopt;
+      }
     }
     error(n, "LF3002", fmt::format("expected an integer, found {}", kind_name(n)));
     return std::nullopt;
@@ -256,13 +315,15 @@ std::optional<T> Compiler::literal(const YNode& n, const std::string& tpath) {
     T out;
     bool ok = true;
     for (const auto& [k, v] : n.entries) {
+      // A finding about an entry (its name, or its value) points at the entry's key.
+      map_path(tpath + "/" + pointer_token(k.value), k);
       auto x = value<typename Item::literal_type>(v, tpath + "/" + pointer_token(k.value));
       if (x) out.emplace(k.value, std::move(*x));
       else ok = false;
     }
     return ok ? std::optional<T>(std::move(out)) : std::nullopt;
   } else {
-    return fields_from<T>(n, tpath, tpath);
+    return fields_from<T>(n, tpath, snake_case(tpath.substr(tpath.rfind('/') + 1)));
   }
 }
 
@@ -329,8 +390,9 @@ SpecResult Compiler::run(std::string_view text) {
   }
   known_keys(root,
              {"stack", "description", "parameters", "conditions", "mappings", "network", "roles",
-              "functions", "outputs", "tags"},
+              "functions", "outputs", "tags", "default_outputs"},
              "the spec");
+  if (const YNode* d = root.find("default_outputs")) default_outputs_ = literal<bool>(*d, "").value_or(true);
 
   if (const YNode* s = root.find("stack")) {
     if (auto name = plain_string(*s, "a stack name")) {
@@ -343,7 +405,7 @@ SpecResult Compiler::run(std::string_view text) {
       result.stack_name = *name;
     }
   } else {
-    error(root, "LF3003", "the spec needs a stack name: add `stack: NAME`");
+    missing(root, "LF3003", "the spec needs a stack name: add `stack: NAME`");
   }
   if (const YNode* d = root.find("description")) {
     map_path("/Description", *d);
@@ -378,12 +440,14 @@ SpecResult Compiler::run(std::string_view text) {
   if (const YNode* fns = root.find("functions")) {
     if (expect(*fns, YNode::Kind::mapping, "a mapping of function names to functions")) {
       if (fns->entries.empty()) error(*fns, "LF3003", "functions: is empty; declare at least one function");
+      functions_node_ = fns;
       for (const auto& [k, v] : fns->entries) function_names_.push_back(k.value);
       for (const auto& [k, v] : fns->entries) function(k.value, v);
     }
   } else {
-    error(root, "LF3003", "the spec needs functions: with at least one function");
+    missing(root, "LF3003", "the spec needs functions: with at least one function");
   }
+  deployments();
   if (const YNode* o = root.find("outputs")) outputs(*o);
 
   result.diagnostics = std::move(diags_);
@@ -424,7 +488,7 @@ void Compiler::parameters(const YNode& n) {
     map_path(tpath, k);
     auto p = fields_from<Parameter>(v, tpath, "parameter " + k.value);
     if (!p) continue;
-    if (!v.find("type")) error(v, "LF3003", fmt::format("parameter {} needs a type", k.value));
+    if (!v.find("type")) missing(v, "LF3003", fmt::format("parameter {} needs a type", k.value));
     auto given = options_.params.find(k.value);
     if (given != options_.params.end()) p->default_value = given->second;
     t_.parameters.emplace_back(k.value, std::move(*p));
@@ -453,6 +517,7 @@ void Compiler::roles(const YNode& n) {
     if (!r->assume_role_policy_document) r->assume_role_policy_document = Json::parse(
         R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
     add_managed_policy(*r, "AWSLambdaBasicExecutionRole");
+    apply_tags(r->tags, {});
     role_specs_.emplace(k.value, &v);
     t_.add(k.value, std::move(*r));
   }
@@ -474,13 +539,15 @@ void Compiler::function(const std::string& name, const YNode& n) {
   const std::string res = "/Resources/" + pointer_token(name);
   const std::string props = res + "/Properties";
   map_path(res, n);
+  if (!valid_function_name(name, n)) return;
   if (!expect(n, YNode::Kind::mapping, "a mapping of function settings")) return;
 
   // Keys with a spec shape of their own; every other Function property is accepted under its
   // snake_case name and read through the Function field table.
   static const std::vector<std::string> kSpecial = {
       "code", "role", "vpc", "memory", "environment", "tracing", "ephemeral_storage",
-      "reserved_concurrency", "dead_letter_target", "log_retention_days", "tags", "properties"};
+      "reserved_concurrency", "dead_letter_target", "log_retention_days", "tags", "properties",
+      "publish_version", "aliases", "deployment"};
   static const std::set<std::string> kReplaced = {
       "code", "role", "vpc_config", "memory_size", "environment", "tracing_config",
       "ephemeral_storage", "reserved_concurrent_executions", "dead_letter_config", "tags"};
@@ -501,7 +568,7 @@ void Compiler::function(const std::string& name, const YNode& n) {
   known_keys(n, allowed, "function " + name);
 
   if (const YNode* c = n.find("code")) code(f, *c, props + "/Code");
-  else error(n, "LF3003", fmt::format("function {} needs code: (s3_bucket + s3_key, inline_file, inline or image_uri)", name));
+  else missing(n, "LF3003", fmt::format("function {} needs code: (s3_bucket + s3_key, inline_file, inline or image_uri)", name));
   if (const YNode* m = n.find("memory"))
     if (auto x = value<std::int64_t>(*m, props + "/MemorySize")) f.memory_size = *x;
   if (const YNode* e = n.find("environment")) {
@@ -527,9 +594,10 @@ void Compiler::function(const std::string& name, const YNode& n) {
   const YNode* role_node = n.find("role");
   if (role_node) {
     map_path(props + "/Role", *role_node);
-    if (role_node->is_plain() && role_specs_.count(role_node->value)) {
+    const bool text = role_node->kind == YNode::Kind::scalar && !is_intrinsic(*role_node);
+    if (text && role_specs_.count(role_node->value)) {
       f.role = get_att(role_node->value, "Arn");
-    } else if (role_node->is_plain() && role_node->value.rfind("arn:", 0) != 0) {
+    } else if (text && role_node->value.rfind("arn:", 0) != 0) {
       std::vector<std::string> names;
       for (const auto& [k, v] : role_specs_) names.push_back(k);
       std::string hint = detail::did_you_mean(role_node->value, names);
@@ -548,7 +616,7 @@ void Compiler::function(const std::string& name, const YNode& n) {
     map_path("/Resources/" + pointer_token(name + "Role"), n);
   }
   Role* role_for_policies = generated ? &*generated : nullptr;
-  if (!role_for_policies && role_node && role_node->is_plain() && role_specs_.count(role_node->value))
+  if (!role_for_policies && role_node && role_node->kind == YNode::Kind::scalar && role_specs_.count(role_node->value))
     role_for_policies = &t_.get(Handle<Role>{role_node->value});
 
   if (const YNode* v = n.find("vpc")) vpc(name, f, *v, role_for_policies, props + "/VpcConfig");
@@ -575,8 +643,14 @@ void Compiler::function(const std::string& name, const YNode& n) {
       }
     } else if (auto x = value<std::string>(*d, props + "/DeadLetterConfig/TargetArn")) {
       if (const std::string* arn = x->literal()) {
-        if (arn->find(":sqs:") != std::string::npos) service = "sqs";
-        else if (arn->find(":sns:") != std::string::npos) service = "sns";
+        // arn:PARTITION:SERVICE:...
+        std::string field;
+        if (arn->rfind("arn:", 0) == 0) {
+          auto a = arn->find(':', 4);
+          auto b = a == std::string::npos ? a : arn->find(':', a + 1);
+          if (b != std::string::npos) field = arn->substr(a + 1, b - a - 1);
+        }
+        if (field == "sqs" || field == "sns") service = field;
         else error(*d, "LF3002", fmt::format("dead_letter_target '{}' is neither an SQS queue nor an SNS topic ARN", *arn));
       } else {
         error(*d, "LF3002", "an intrinsic dead_letter_target must say its service: dead_letter_target: {sqs: !GetAtt Queue.Arn} or {sns: !Ref Topic}");
@@ -628,13 +702,52 @@ void Compiler::function(const std::string& name, const YNode& n) {
     if (expect(*raw, YNode::Kind::mapping, "a mapping of CloudFormation properties"))
       raw_properties(name, *raw, "Properties");
   }
-  if (function_names_.size() <= 200) {
+  versions(name, n);
+  if (default_outputs_) {
     Output o;
     o.description = "ARN of " + name;
     o.value = Value<Json>(get_att(name, "Arn"));
     map_path("/Outputs/" + pointer_token(name + "Arn"), n);
     t_.add_output(name + "Arn", std::move(o));
   }
+}
+
+// A function's name is its logical id and the prefix of the ids generated for it: it must be
+// alphanumeric and must not collide with another function's generated resources.
+bool Compiler::valid_function_name(const std::string& name, const YNode& n) {
+  const YNode* key = nullptr;
+  for (const auto& [k, v] : functions_node_->entries)
+    if (&v == &n) key = &k;
+  const YNode& at = key ? *key : n;
+  static const std::regex kId("[A-Za-z0-9]{1,200}");
+  if (!std::regex_match(name, kId)) {
+    error(at, "LF3010",
+          fmt::format("function name '{}' must be alphanumeric (A-Za-z0-9, at most 200 characters): it "
+                      "becomes the CloudFormation logical id; set function_name: for the deployed name",
+                      name));
+    return false;
+  }
+  for (const auto& other : function_names_) {
+    for (const char* suffix : {"Role", "LogGroup", "Arn", "DeploymentGroup"})
+      if (other + suffix == name) {
+        error(at, "LF3010",
+              fmt::format("function name {} collides with the {} lambdaform generates for function {}; rename one",
+                          name, std::string(suffix) == "Role" ? "execution role" : std::string("resource ") + name, other));
+        return false;
+      }
+  }
+  if (role_specs_.count(name)) {
+    error(at, "LF3010", fmt::format("function name {} is also the name of a role under roles:; rename one", name));
+    return false;
+  }
+  if (role_specs_.count(name + "Role") && !n.find("role")) {
+    error(at, "LF3010",
+          fmt::format("function {} would get a generated execution role {}, which collides with the "
+                      "role {} under roles:; give {} `role: {}` or rename the role",
+                      name, name + "Role", name + "Role", name, name + "Role"));
+    return false;
+  }
+  return true;
 }
 
 // Deep-merges a raw map into a resource: each leaf becomes an override, so modelled siblings
@@ -673,7 +786,7 @@ void Compiler::apply_tags(std::optional<Value<List<Tag>>>& tags,
 void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
   map_path(tpath, n);
   if (!expect(n, YNode::Kind::mapping, "a mapping with s3_bucket + s3_key, inline_file, inline or image_uri")) return;
-  known_keys(n, {"s3_bucket", "s3_key", "s3_object_version", "inline_file", "inline", "image_uri"}, "code");
+  known_keys(n, {"s3_bucket", "s3_key", "s3_object_version", "inline_file", "inline", "image_uri", "source_kms_key_arn"}, "code");
   const YNode* bucket = n.find("s3_bucket");
   const YNode* key = n.find("s3_key");
   const YNode* version = n.find("s3_object_version");
@@ -682,15 +795,18 @@ void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
   const YNode* image = n.find("image_uri");
   int forms = int{bucket || key || version} + int{file != nullptr} + int{source != nullptr} + int{image != nullptr};
   if (forms != 1) {
-    error(n, "LF3004",
-          forms == 0 ? "code needs one of: s3_bucket + s3_key, inline_file, inline, image_uri"
-                     : "code takes exactly one of: s3_bucket + s3_key, inline_file, inline, image_uri");
+    if (forms == 0)
+      missing(n, "LF3004", "code needs one of: s3_bucket + s3_key, inline_file, inline, image_uri");
+    else
+      error(n, "LF3004", "code takes exactly one of: s3_bucket + s3_key, inline_file, inline, image_uri");
     return;
   }
   Code c;
+  if (const YNode* kms = n.find("source_kms_key_arn"))
+    if (auto x = value<std::string>(*kms, tpath + "/SourceKMSKeyArn")) c.source_kms_key_arn = *x;
   if (bucket || key || version) {
     if (!bucket || !key) {
-      error(n, "LF3004", "S3 code needs both s3_bucket and s3_key");
+      missing(n, "LF3004", "S3 code needs both s3_bucket and s3_key");
       return;
     }
     if (auto x = value<std::string>(*bucket, tpath + "/S3Bucket")) c.s3_bucket = *x;
@@ -764,7 +880,7 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
   VpcConfig vc;
   const YNode* subnets = n.find("subnets");
   if (!subnets) {
-    error(n, "LF3003", "vpc needs subnets: public or private");
+    missing(n, "LF3003", "vpc needs subnets: public or private");
   } else if (auto which = plain_string(*subnets, "public or private")) {
     const YNode* list = *which == "public" ? network_->public_subnets
                         : *which == "private" ? network_->private_subnets : nullptr;
@@ -775,22 +891,22 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
     } else {
       vc.subnet_ids = network_list(*list, tpath + "/SubnetIds");
       map_path(tpath + "/SubnetIds", *subnets);
-      bool allow = false;
-      if (const YNode* a = n.find("allow_public_subnet")) allow = literal<bool>(*a, tpath).value_or(false);
-      if (*which == "public") {
+      std::optional<bool> allow = false;
+      if (const YNode* a = n.find("allow_public_subnet")) allow = literal<bool>(*a, tpath);
+      if (*which == "public" && allow) {  // an unreadable allow_public_subnet is reported already
         std::string msg = fmt::format(
             "function {} is placed in public subnets: Lambda's network interfaces get no public "
             "IP there, so it cannot reach the internet or public AWS endpoints such as SSM; use "
             "private subnets with a NAT gateway or VPC endpoints",
             name);
-        if (allow) warning(*subnets, "LF3001", msg + " (allowed by allow_public_subnet: true)");
+        if (*allow) warning(*subnets, "LF3001", msg + " (allowed by allow_public_subnet: true)");
         else error(*subnets, "LF3001", msg + ", or set allow_public_subnet: true if this is intended");
       }
     }
   }
   const YNode* groups = n.find("security_groups");
   if (!groups) {
-    error(n, "LF3003", "vpc needs security_groups: a list of group names from network.security_groups");
+    missing(n, "LF3003", "vpc needs security_groups: a list of group names from network.security_groups");
   } else if (expect(*groups, YNode::Kind::sequence, "a list of security group names")) {
     List<std::string> literal_ids;
     Json parts = Json::array();
@@ -821,6 +937,8 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
       }
     }
     map_path(tpath + "/SecurityGroupIds", *groups);
+    if (groups->items.empty())
+      error(*groups, "LF3005", "vpc needs at least one security group: a function in a VPC without one has no network access");
     if (!any_ref) {
       vc.security_group_ids = literal_ids;
     } else if (parts.size() == 1) {
@@ -842,9 +960,242 @@ void Compiler::outputs(const YNode& n) {
     const std::string tpath = "/Outputs/" + pointer_token(k.value);
     map_path(tpath, k);
     if (auto o = fields_from<Output>(v, tpath, "output " + k.value)) {
-      if (!o->value) error(v, "LF3003", fmt::format("output {} needs a value", k.value));
+      if (!o->value) missing(v, "LF3003", fmt::format("output {} needs a value", k.value));
       t_.add_output(k.value, std::move(*o));
     }
+  }
+}
+
+
+
+// publish_version: a content-addressed Version; aliases: stable names on versions.
+void Compiler::versions(const std::string& name, const YNode& n) {
+  std::optional<Handle<Version>> current;
+  if (const YNode* pv = n.find("publish_version")) {
+    if (literal<bool>(*pv, "").value_or(false)) {
+      auto [handle, hash] = publish_version(t_, Handle<Function>{name}, options_.params);
+      map_path("/Resources/" + pointer_token(handle.logical_id), *pv);
+      for (const auto& p : hash.unresolved_parameters)
+        warning(*pv, "LF4001",
+                fmt::format("the version of {} is hashed over the parameter {}, not its value: a new "
+                            "value passed only at deploy time will not publish a new version; render "
+                            "with --param {}=VALUE",
+                            name, p, p));
+      current = handle;
+      if (default_outputs_) {
+        Output o;
+        o.description = "Version of " + name + " published from this render";
+        o.value = Value<Json>(get_att(handle, "Version"));
+        map_path("/Outputs/" + pointer_token(name + "Version"), *pv);
+        t_.add_output(name + "Version", std::move(o));
+      }
+    }
+  }
+  if (const YNode* a = n.find("aliases")) aliases(name, *a, current);
+  if (const YNode* d = n.find("deployment")) {
+    PendingDeployment pd{name, d, {}};
+    if (const YNode* a = n.find("aliases"))
+      for (const auto& [k, v] : a->entries) pd.alias_ids[k.value] = alias_ids_[name + "/" + k.value];
+    deployments_.push_back(std::move(pd));
+  }
+}
+
+std::optional<Value<std::string>> Compiler::alias_version(const std::string& fn, const YNode& n,
+                                                          const std::optional<Handle<Version>>& current,
+                                                          const std::string& tpath) {
+  map_path(tpath, n);
+  if (is_intrinsic(n)) return value<std::string>(n, tpath);
+  if (n.kind != YNode::Kind::scalar) {
+    error(n, "LF3002", fmt::format("expected $LATEST, current or a version number, found {}", kind_name(n)));
+    return std::nullopt;
+  }
+  static const std::regex kNumber("[1-9][0-9]*");
+  if (n.value == "$LATEST" || std::regex_match(n.value, kNumber)) return Value<std::string>(n.value);
+  if (n.value == "current") {
+    if (!current) {
+      error(n, "LF4002",
+            fmt::format("an alias of {} points at current, but {} does not publish a version: add "
+                        "publish_version: true",
+                        fn, fn));
+      return std::nullopt;
+    }
+    return Value<std::string>(get_att(*current, "Version"));
+  }
+  error(n, "LF4002", fmt::format("alias version '{}' must be $LATEST, current or a published version number", n.value));
+  return std::nullopt;
+}
+
+void Compiler::aliases(const std::string& fn, const YNode& n, const std::optional<Handle<Version>>& current) {
+  if (!expect(n, YNode::Kind::mapping, "a mapping of alias names to versions")) return;
+  for (const auto& [k, v] : n.entries) {
+    std::string id = fn + "Alias";
+    for (char c : k.value)
+      if (std::isalnum(static_cast<unsigned char>(c))) id += c;
+    const std::string res = "/Resources/" + pointer_token(id);
+    if (t_.find(id)) {
+      error(k, "LF4004", fmt::format("alias '{}' gives the logical id {}, which is already taken", k.value, id));
+      continue;
+    }
+    map_path(res, k);
+    map_path(res + "/Properties/Name", k);
+    Alias a;
+    a.name = k.value;
+    a.function_name = ref(fn);
+    const YNode* version = &v;
+    if (v.kind == YNode::Kind::mapping && !is_intrinsic(v)) {
+      known_keys(v, {"version", "additional_version", "additional_weight", "provisioned_concurrency", "description"},
+                 "alias " + k.value);
+      version = v.find("version");
+      if (!version) {
+        missing(v, "LF3003", fmt::format("alias {} needs version: $LATEST, current or a number", k.value));
+        continue;
+      }
+      if (const YNode* d = v.find("description"))
+        if (auto x = value<std::string>(*d, res + "/Properties/Description")) a.description = *x;
+      const YNode* extra = v.find("additional_version");
+      const YNode* weight = v.find("additional_weight");
+      if ((extra == nullptr) != (weight == nullptr)) {
+        error(extra ? *extra : *weight, "LF4003", "additional_version and additional_weight go together");
+      } else if (extra) {
+        const std::string wp = res + "/Properties/RoutingConfig/AdditionalVersionWeights/0";
+        auto ev = alias_version(fn, *extra, current, wp + "/FunctionVersion");
+        auto w = value<double>(*weight, wp + "/FunctionWeight");
+        if (ev && w) {
+          AliasRoutingConfiguration rc;
+          rc.additional_version_weights = List<VersionWeight>{VersionWeight{*ev, *w}};
+          a.routing_config = rc;
+        }
+      }
+      if (const YNode* pc = v.find("provisioned_concurrency"))
+        if (auto x = value<std::int64_t>(*pc, res + "/Properties/ProvisionedConcurrencyConfig/ProvisionedConcurrentExecutions"))
+          a.provisioned_concurrency_config = ProvisionedConcurrencyConfiguration{*x};
+      if (a.routing_config && a.provisioned_concurrency_config)
+        map_path(res + "/Properties/ProvisionedConcurrencyConfig", *v.find("provisioned_concurrency"));
+    }
+    auto fv = alias_version(fn, *version, current, res + "/Properties/FunctionVersion");
+    if (!fv) continue;
+    a.function_version = *fv;
+    if (a.routing_config) {
+      const VersionWeight& w = *(*a.routing_config->literal()->additional_version_weights->literal())[0].literal();
+      if (w.function_version == a.function_version)
+        error(*version, "LF2003",
+              fmt::format("alias {} sends its extra weight to its own version; route to a different version", k.value));
+      if (const double* x = w.function_weight->literal(); x && !(*x >= 0.0 && *x <= 1.0))
+        error(*v.find("additional_weight"), "E3034",
+              fmt::format("additional_weight {} is outside 0.0–1.0 (0.1 sends 10% of the traffic)", *x));
+    }
+    alias_ids_[fn + "/" + k.value] = id;
+    t_.add(id, std::move(a));
+    if (default_outputs_) {
+      Output o;
+      o.description = fmt::format("ARN of alias {} of {}", k.value, fn);
+      o.value = Value<Json>(ref(id));
+      map_path("/Outputs/" + pointer_token(id + "Arn"), k);
+      t_.add_output(id + "Arn", std::move(o));
+    }
+  }
+}
+
+// Gradual deployments through CodeDeploy: one application and service role per stack, one
+// deployment group per function, and the alias's UpdatePolicy.
+void Compiler::deployments() {
+  static const std::vector<std::string> kTypes = {
+      "Canary10Percent5Minutes",     "Canary10Percent10Minutes",     "Canary10Percent15Minutes",
+      "Canary10Percent30Minutes",    "Linear10PercentEvery1Minute",  "Linear10PercentEvery2Minutes",
+      "Linear10PercentEvery3Minutes", "Linear10PercentEvery10Minutes", "AllAtOnce"};
+  bool shared_added = false;
+  for (const auto& pd : deployments_) {
+    const YNode& n = *pd.node;
+    if (!expect(n, YNode::Kind::mapping, "a mapping with alias and type")) continue;
+    known_keys(n, {"alias", "type", "alarms", "pre_traffic_hook", "post_traffic_hook"}, "deployment");
+    const YNode* alias = n.find("alias");
+    const YNode* type = n.find("type");
+    if (!alias || !type) {
+      missing(n, "LF3003", "deployment needs alias: and type:");
+      continue;
+    }
+    auto alias_name = plain_string(*alias, "an alias name");
+    auto type_name = plain_string(*type, "a deployment type");
+    if (!alias_name || !type_name) continue;
+    auto it = pd.alias_ids.find(*alias_name);
+    if (it == pd.alias_ids.end() || it->second.empty()) {
+      error(*alias, "LF4005", fmt::format("deployment names alias '{}', which {} does not declare", *alias_name, pd.function));
+      continue;
+    }
+    if (std::find(kTypes.begin(), kTypes.end(), *type_name) == kTypes.end()) {
+      std::string hint = detail::did_you_mean(*type_name, kTypes);
+      error(*type, "LF4005",
+            fmt::format("deployment type '{}' is not one of CodeDeploy's Lambda configurations{}", *type_name,
+                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+      continue;
+    }
+    Alias& a = t_.get(Handle<Alias>{it->second});
+    if (a.routing_config) {
+      error(*alias, "LF4005", "an alias shifted by CodeDeploy cannot also set additional_version: CodeDeploy manages its weights");
+      continue;
+    }
+    if (!shared_added) {
+      t_.add("CodeDeployApplication", RawResource{"AWS::CodeDeploy::Application", Json{{"ComputePlatform", "Lambda"}}});
+      Role role;
+      role.assume_role_policy_document = Json::parse(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codedeploy.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
+      role.managed_policy_arns =
+          List<std::string>{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda")};
+      t_.add("CodeDeployServiceRole", std::move(role));
+      map_path("/Resources/CodeDeployApplication", n);
+      map_path("/Resources/CodeDeployServiceRole", n);
+      shared_added = true;
+    }
+    const std::string group = pd.function + "DeploymentGroup";
+    Json props = {{"ApplicationName", ref("CodeDeployApplication").to_json()},
+                  {"ServiceRoleArn", get_att("CodeDeployServiceRole", "Arn").to_json()},
+                  {"DeploymentConfigName", "CodeDeployDefault.Lambda" + *type_name},
+                  {"DeploymentStyle", {{"DeploymentType", "BLUE_GREEN"}, {"DeploymentOption", "WITH_TRAFFIC_CONTROL"}}},
+                  {"AutoRollbackConfiguration",
+                   {{"Enabled", true},
+                    {"Events", {"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"}}}}};
+    if (const YNode* alarms = n.find("alarms")) {
+      if (auto list = value<List<std::string>>(*alarms, "/Resources/" + group + "/Properties/AlarmConfiguration/Alarms")) {
+        Json names = Json::array();
+        if (const auto* lit = list->literal())
+          for (const auto& x : *lit) names.push_back(Json{{"Name", detail::tree_of(x)}});
+        props["AlarmConfiguration"] = {{"Enabled", true}, {"Alarms", names}};
+      }
+    }
+    map_path("/Resources/" + group, n);
+    t_.add(group, RawResource{"AWS::CodeDeploy::DeploymentGroup", props});
+    Json update = {{"ApplicationName", ref("CodeDeployApplication").to_json()},
+                   {"DeploymentGroupName", ref(group).to_json()}};
+    for (auto [key, cfn] : {std::pair{"pre_traffic_hook", "BeforeAllowTrafficHook"},
+                            std::pair{"post_traffic_hook", "AfterAllowTrafficHook"}}) {
+      const YNode* hook = n.find(key);
+      if (!hook) continue;
+      auto hname = plain_string(*hook, "a function name of this spec");
+      if (!hname) continue;
+      if (std::find(function_names_.begin(), function_names_.end(), *hname) == function_names_.end()) {
+        std::string hint = detail::did_you_mean(*hname, function_names_);
+        error(*hook, "LF4005", fmt::format("{} '{}' is not a function of this spec{}", key, *hname,
+                                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+        continue;
+      }
+      update[cfn] = ref(*hname).to_json();
+      // The hook reports its verdict to CodeDeploy for this deployment group only.
+      if (Resource* hr = const_cast<Resource*>(t_.find(*hname + "Role")); hr && std::holds_alternative<Role>(hr->body)) {
+        Role& hook_role = std::get<Role>(hr->body);
+        Policy p;
+        p.policy_name = "codedeploy-hook";
+        p.policy_document = Json{
+            {"Version", "2012-10-17"},
+            {"Statement",
+             Json::array({Json{{"Effect", "Allow"},
+                               {"Action", "codedeploy:PutLifecycleEventHookExecutionStatus"},
+                               {"Resource", sub("arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${CodeDeployApplication}/${" + group + "}").to_json()}}})}};
+        if (!hook_role.policies) hook_role.policies = List<Policy>{};
+        if (auto* list = hook_role.policies->literal()) list->push_back(p);
+      }
+    }
+    t_.resource(it->second).attributes.update_policy = Json{{"CodeDeployLambdaAliasUpdate", update}};
+    map_path("/Resources/" + it->second + "/UpdatePolicy", n);
   }
 }
 
@@ -881,7 +1232,7 @@ SpecResult compile_spec_file(const std::string& path, const SpecOptions& options
 
 std::string format_with_source(const Diagnostic& d, std::string_view source) {
   std::string out = format(d);
-  if (!d.location || d.location->line == 0) return out;
+  if (!d.location || d.location->line == 0 || source.empty()) return out;
   std::size_t start = 0;
   for (std::uint32_t line = 1; line < d.location->line; ++line) {
     start = source.find('\n', start);
@@ -892,11 +1243,13 @@ std::string format_with_source(const Diagnostic& d, std::string_view source) {
   std::string_view text = source.substr(start, end == std::string_view::npos ? source.npos : end - start);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   if (text.size() > 300) return out;  // a minified line helps nobody
+  // Columns count characters; the caret gets one space per character before it (tabs kept), so
+  // it lines up under multi-byte text too. A leading BOM is neither shown nor counted.
+  if (d.location->line == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   out += "\n  ";
   out += text;
   out += "\n  ";
-  // The caret sits under the column counted in characters; tabs are kept so it lines up.
-  std::size_t col = 1;
+  std::uint32_t col = 1;
   for (std::size_t i = 0; i < text.size() && col < d.location->column; ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if ((c & 0xC0) == 0x80) continue;

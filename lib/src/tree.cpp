@@ -2,6 +2,7 @@
 
 #include "lambdaform/emit.hpp"
 #include "reflect.hpp"
+#include "tree.hpp"
 
 namespace lambdaform {
 
@@ -32,7 +33,9 @@ void apply_override(Json& resource, const Override& o) {
     node->erase(o.path.back());
 }
 
-Json resource_tree(const Resource& r) {
+}  // namespace
+
+Json detail::resource_tree(const Resource& r) {
   Json j = Json::object();
   j["Type"] = std::string(type_name(r.body));
   Json attrs = detail::tree_of(r.attributes);
@@ -52,8 +55,6 @@ Json resource_tree(const Resource& r) {
   return j;
 }
 
-}  // namespace
-
 Json to_tree(const Template& t) {
   Json j = Json::object();
   j["AWSTemplateFormatVersion"] = t.format_version;
@@ -66,7 +67,7 @@ Json to_tree(const Template& t) {
   if (!t.mappings.empty()) j["Mappings"] = t.mappings;
   if (!t.conditions.empty()) j["Conditions"] = t.conditions;
   Json& rs = j["Resources"] = Json::object();
-  for (const auto& r : t.resources) rs[r.logical_id] = resource_tree(r);
+  for (const auto& r : t.resources) rs[r.logical_id] = detail::resource_tree(r);
   if (!t.outputs.empty()) {
     Json& os = j["Outputs"] = Json::object();
     for (const auto& [name, o] : t.outputs) os[name] = detail::tree_of(o);

@@ -5,6 +5,7 @@
 //    '/', and is not a YAML 1.1 boolean or null word; that leaves nothing a YAML 1.1 or 1.2
 //    reader could resolve to a number, date, boolean or null;
 //  - multi-line printable strings are literal blocks ('|'), never folded, never wrapped;
+//  - (NEL is written \x85, not \N: yaml-cpp decodes \N to a lone byte 0x85, invalid UTF-8)
 //  - strings with characters a YAML 1.1 reader rejects or treats as line breaks (C0/C1 controls,
 //    DEL, NEL, U+2028, U+2029, BOM, U+FFFE/U+FFFF, CR) are double-quoted with escapes;
 //  - everything else is single-quoted.
@@ -94,9 +95,6 @@ std::string double_quoted(const std::u32string& cps) {
       case 0:
         out += "\\0";
         break;
-      case 0x85:
-        out += "\\N";
-        break;
       case 0x2028:
         out += "\\L";
         break;
@@ -127,7 +125,7 @@ std::string single_quoted(std::string_view s) {
 }
 
 // Decides how a string is written. `indent` is where a literal block's lines start.
-std::string write_string(const std::string& raw, int indent, bool allow_block) {
+std::string write_string(const std::string& raw, int indent, bool allow_block, bool allow_indicator = true) {
   std::u32string cps = detail::decode_utf8(raw);
   std::string s = detail::encode_utf8(cps);  // invalid bytes became U+FFFD
   bool escape = false, newline = false, only_newlines = true;
@@ -138,13 +136,14 @@ std::string write_string(const std::string& raw, int indent, bool allow_block) {
     else
       only_newlines = false;
   }
-  if (newline && allow_block && !escape && !only_newlines) {
+  // An explicit indentation indicator is needed when the content itself starts with spaces (or
+  // blank lines with spaces precede the first text), so the reader cannot guess the indentation.
+  // libyaml also needs it when the first text starts with a tab.
+  std::size_t first_text = s.find_first_not_of(" \n");
+  bool indicator = s.find(' ') < first_text || (first_text != std::string::npos && s[first_text] == '\t');
+  if (newline && allow_block && !escape && !only_newlines && (allow_indicator || !indicator)) {
     std::size_t trailing = 0;
     while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
-    // An explicit indentation indicator when the content itself starts with spaces (or blank
-    // lines with spaces precede the first text), so the reader cannot guess the indentation.
-    std::size_t first_text = s.find_first_not_of(" \n");
-    bool indicator = s.find(' ') < first_text;
     std::string header = "|";
     if (indicator) header += std::to_string(kStep);
     header += trailing == 0 ? "-" : (trailing == 1 ? "" : "+");
@@ -189,7 +188,7 @@ std::string format_double(double d) {
   return mantissa + exponent;
 }
 
-std::string scalar(const Json& v, int indent, bool allow_block = true) {
+std::string scalar(const Json& v, int indent, bool allow_block = true, bool allow_indicator = true) {
   switch (v.type()) {
     case Json::value_t::null:
       return "null";
@@ -202,7 +201,7 @@ std::string scalar(const Json& v, int indent, bool allow_block = true) {
     case Json::value_t::number_float:
       return format_double(v.get<double>());
     case Json::value_t::string:
-      return write_string(v.get_ref<const std::string&>(), indent, allow_block);
+      return write_string(v.get_ref<const std::string&>(), indent, allow_block, allow_indicator);
     default:
       return "null";
   }
@@ -212,6 +211,9 @@ std::string scalar(const Json& v, int indent, bool allow_block = true) {
 // through CloudFormation's loaders, which turn `!X` back into `Fn::X` (or Ref/Condition).
 std::string_view short_tag(const Json& v) {
   if (!v.is_object() || v.size() != 1) return {};
+  // A tagged scalar reads back as a string: a number, boolean or null argument stays long-form.
+  const Json& arg = v.begin().value();
+  if (arg.is_number() || arg.is_boolean() || arg.is_null()) return {};
   static constexpr std::array<std::string_view, 20> kKeys = {
       "Ref",          "Condition",     "Fn::And",       "Fn::Base64",      "Fn::Cidr",
       "Fn::Equals",   "Fn::FindInMap", "Fn::GetAZs",    "Fn::GetAtt",      "Fn::If",
@@ -243,8 +245,12 @@ class Writer {
   void top(const Json& tree) {
     if (!tree.is_object() || tree.empty()) {
       // Not a template; still write something every reader reads back the same.
-      node_inline(tree, 0);
-      out += '\n';
+      if (tree.is_array() && !tree.empty()) {
+        sequence(tree, 0);
+      } else {
+        node_inline(tree, kStep);
+        out += '\n';
+      }
       return;
     }
     bool first = true;
@@ -308,7 +314,7 @@ class Writer {
   // A sequence item whose "- " is written; `indent` is where its content sits.
   void item_after_dash(const Json& v, int indent) {
     if (std::string_view tag = short_tag(v); !tag.empty()) {
-      tagged(tag, v.begin().value(), indent);
+      tagged(tag, v.begin().value(), indent, /*in_sequence=*/true);
     } else if (v.is_object() && !v.empty()) {
       mapping(v, indent, true, false);
     } else if (v.is_array() && !v.empty()) {
@@ -325,8 +331,10 @@ class Writer {
     }
   }
 
-  // Writes "!Tag arg" where the tag's node content sits at `indent`.
-  void tagged(std::string_view key, const Json& arg, int indent) {
+  // Writes "!Tag arg" where the tag's node content sits at `indent`. yaml-cpp misreads a tagged
+  // literal block in a sequence item at the item's own indentation and disagrees with PyYAML on
+  // its indentation indicator: there the block goes one step deeper, without an indicator.
+  void tagged(std::string_view key, const Json& arg, int indent, bool in_sequence = false) {
     std::string_view name = key.substr(0, 4) == "Fn::" ? key.substr(4) : key;
     out += '!';
     out += name;
@@ -348,6 +356,10 @@ class Writer {
     } else if (arg.is_array() && !arg.empty()) {
       out += '\n';
       sequence(arg, indent);
+    } else if (in_sequence && arg.is_string()) {
+      out += ' ';
+      out += scalar(arg, indent + kStep, true, /*allow_indicator=*/false);
+      out += '\n';
     } else {
       out += ' ';
       node_inline(arg, indent);

@@ -35,8 +35,11 @@ class Builder : public YAML::EventHandler {
 
   std::optional<YNode> root;
   int documents = 0;
+  YAML::Mark second_document;
 
-  void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second_document = mark;
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
     YNode n;
@@ -136,6 +139,11 @@ class Builder : public YAML::EventHandler {
       f.pending_key = std::move(n);
       return;
     }
+    // An empty value (`key:`) has no position of its own: yaml-cpp reports the next token's.
+    if (n.kind == YNode::Kind::null) {
+      n.line = f.pending_key->line;
+      n.column = f.pending_key->column;
+    }
     f.node.entries.emplace_back(std::move(*f.pending_key), std::move(n));
     f.pending_key.reset();
   }
@@ -170,7 +178,54 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::s
 
 }  // namespace
 
+LoadResult load_yaml_bytes(std::string_view text, const std::string& file, const LoadLimits& limits);
+
+// yaml-cpp counts columns in bytes (after a BOM); people and editors count characters.
+class Columns {
+ public:
+  explicit Columns(std::string_view text) : text_(text) {
+    std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    starts_.push_back(start);
+    for (std::size_t i = start; i < text.size(); ++i)
+      if (text[i] == '\n') starts_.push_back(i + 1);
+  }
+  std::uint32_t chars(std::uint32_t line, std::uint32_t byte_column) const {
+    if (line == 0 || line > starts_.size()) return byte_column;
+    std::size_t begin = starts_[line - 1];
+    std::uint32_t col = 1;
+    for (std::size_t i = begin; i < text_.size() && i + 1 < begin + byte_column; ++i)
+      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
+    return col;
+  }
+  void fix(YNode& n) const {
+    n.column = chars(n.line, n.column);
+    for (auto& item : n.items) fix(item);
+    for (auto& [k, v] : n.entries) {
+      fix(k);
+      fix(v);
+    }
+  }
+  void fix(Diagnostics& ds) const {
+    for (auto& d : ds)
+      if (d.location) d.location->column = chars(d.location->line, d.location->column);
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> starts_;
+};
+
 LoadResult load_yaml(std::string_view text, const std::string& file, const LoadLimits& limits) {
+  LoadResult result = load_yaml_bytes(text, file, limits);
+  if (text.size() <= limits.max_bytes) {
+    Columns columns(text);
+    if (result.root) columns.fix(*result.root);
+    columns.fix(result.diagnostics);
+  }
+  return result;
+}
+
+LoadResult load_yaml_bytes(std::string_view text, const std::string& file, const LoadLimits& limits) {
   LoadResult result;
   auto fail = [&](const char* rule, std::string msg, std::uint32_t line, std::uint32_t col) {
     result.diagnostics.push_back(
@@ -179,8 +234,7 @@ LoadResult load_yaml(std::string_view text, const std::string& file, const LoadL
   };
   if (text.size() > limits.max_bytes)
     return fail("LF0006",
-                fmt::format("the file is {} bytes, above lambdaform's limit of {} bytes", text.size(),
-                            limits.max_bytes),
+                fmt::format("the file is larger than {} bytes, lambdaform's limit for a spec", limits.max_bytes),
                 1, 1);
   if (auto bad = first_invalid_utf8(text))
     return fail("LF0002", "the file is not valid UTF-8", bad->first, bad->second);
@@ -205,7 +259,9 @@ LoadResult load_yaml(std::string_view text, const std::string& file, const LoadL
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {
       if (builder.documents > 1)
-        return fail("LF0003", "a spec is one YAML document; remove the second '---'", 1, 1);
+        return fail("LF0003", "a spec is one YAML document; remove the second '---' and what follows",
+                    static_cast<std::uint32_t>(builder.second_document.line + 1),
+                    static_cast<std::uint32_t>(builder.second_document.column + 1));
     }
   } catch (const Refused& r) {
     result.diagnostics.push_back(r.diagnostic);

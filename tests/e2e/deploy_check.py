@@ -14,10 +14,14 @@ Usage:
                  "s3_objects": {"bucket/key": "path"}, "redeploy": true,
                  "expect_versions": {"MyFunction": 1}}, ...]
 
+Output: one line per check, `    ok: WHAT` or `    FAIL: WHAT: ...` (skipped checks are
+`    note: skipped WHAT: why`), and per deployment `result STACK: N checks passed, M failed`
+or `result STACK: deploy failed`; a failed deployment does not stop the rest of the plan.
+
 Exit status: 0 all checks passed; 1 deploy failure or mismatches; 2 usage error or
 moto_server failed to start.
 """
-import argparse, ast, json, os, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, ast, base64, hashlib, json, os, shutil, signal, socket, subprocess, sys, tempfile, time
 import urllib.error, urllib.parse, urllib.request
 
 from awscli.customizations.cloudformation.yamlhelper import yaml_parse
@@ -163,6 +167,12 @@ class Resolver:
         self.params = {n: params.get(n, (s or {}).get("Default"))
                        for n, s in (template.get("Parameters") or {}).items()
                        if n in params or "Default" in (s or {})}
+        # Ref of a List<...>/CommaDelimitedList parameter is a list (CloudFormation splits the
+        # comma-separated value, as moto does); the plan passes it as one string
+        for n, s in (template.get("Parameters") or {}).items():
+            typ = str((s or {}).get("Type", ""))
+            if (typ == "CommaDelimitedList" or typ.startswith("List<")) and isinstance(self.params.get(n), str):
+                self.params[n] = self.params[n].split(",")
         self.pseudo = {"AWS::Region": "us-east-1", "AWS::AccountId": account, "AWS::Partition": "aws",
                        "AWS::StackName": stack, "AWS::URLSuffix": "amazonaws.com"}
         self.physical = physical  # logical id -> physical id (= Ref of Function, Role, ...)
@@ -170,8 +180,7 @@ class Resolver:
     def ref(self, name):
         for table in (self.pseudo, self.params, self.physical):
             if name in table:
-                v = table[name]
-                return ",".join(map(str, v)) if isinstance(v, list) else v
+                return table[name]
         raise Unresolvable("Ref " + name)
 
     def sub(self, text, variables):
@@ -186,7 +195,7 @@ class Resolver:
                 val = "${" + name[1:] + "}"
             else:
                 val = self.resolve(variables[name]) if name in variables else self.ref(name)
-            out += [text[i:j], str(val)]
+            out += [text[i:j], ",".join(map(str, val)) if isinstance(val, list) else str(val)]
             i = k + 1
 
     def resolve(self, v):
@@ -268,6 +277,7 @@ class Checker:
     def eq(self, what, expected, actual, normalise=norm):
         if normalise(expected) == normalise(actual):
             self.passed += 1
+            print("    ok: " + what)
         else:
             self.fail("%s: expected %s, got %s" % (what, json.dumps(expected, default=str),
                                                    json.dumps(actual, default=str)))
@@ -325,6 +335,7 @@ class Checker:
                 self.compare("%s.Environment.%s" % (lid, k), v, got.get(k))
         elif env is not None:
             self.compare(lid + ".Environment.Variables", env, got)
+        self.s3_code(lid, p.get("Code") or {}, cfg.get("CodeSha256"))
         vpc, got = p.get("VpcConfig") or {}, cfg.get("VpcConfig") or {}
         for key in ("SubnetIds", "SecurityGroupIds"):
             if isinstance(vpc, dict) and key in vpc:
@@ -342,6 +353,22 @@ class Checker:
             self.note("skipped %s.Role: %s has no physical id" % (lid, target))
         elif "Role" in p:
             self.compare(lid + ".Role", p["Role"], cfg.get("Role"))
+
+    def s3_code(self, lid, code, sha):
+        """Code from S3 that the plan uploaded: the function must have exactly that zip (moto
+        creates a function without code, silently, when the object does not exist)."""
+        if not (isinstance(code, dict) and "S3Bucket" in code and "S3Key" in code):
+            return
+        try:
+            loc = "%s/%s" % (self.r.resolve(code["S3Bucket"]), self.r.resolve(code["S3Key"]))
+        except RESOLVE_ERRORS as e:
+            return self.note("skipped %s.Code: unresolvable (%s)" % (lid, e))
+        uploaded = {k.strip("/"): v for k, v in (self.dep.get("s3_objects") or {}).items()}
+        if loc not in uploaded:
+            return self.note("skipped %s.Code: s3://%s is not one of the plan's s3_objects" % (lid, loc))
+        with open(uploaded[loc], "rb") as f:
+            want = base64.b64encode(hashlib.sha256(f.read()).digest()).decode()
+        self.eq("%s.Code (CodeSha256 of s3://%s)" % (lid, loc), want, sha)
 
     def role(self, lid, p):
         name = self.physical[lid]
@@ -433,22 +460,31 @@ def run_plan(aws, plan):
     account = aws.json("sts", "get-caller-identity").get("Account", "123456789012")
     buckets, failures, passed = set(), [], 0
     for dep in plan:
-        for bk, path in (dep.get("s3_objects") or {}).items():
-            bucket, key = bk.strip("/").split("/", 1)
-            if bucket not in buckets:
-                aws.json("s3api", "create-bucket", "--bucket", bucket)
-                buckets.add(bucket)
-            aws.json("s3api", "put-object", "--bucket", bucket, "--key", key, "--body", path)
-        with open(dep["template"]) as f:
-            template = yaml_parse(f.read())
-        deploy(aws, dep)
-        if dep.get("redeploy"):
-            deploy(aws, dep, again=True)
-        resources = aws.json("cloudformation", "describe-stack-resources",
-                             "--stack-name", dep["stack"])["StackResources"]
+        # a failed deployment is recorded and the plan goes on with the next one
+        try:
+            for bk, path in (dep.get("s3_objects") or {}).items():
+                bucket, key = bk.strip("/").split("/", 1)
+                if bucket not in buckets:
+                    aws.json("s3api", "create-bucket", "--bucket", bucket)
+                    buckets.add(bucket)
+                aws.json("s3api", "put-object", "--bucket", bucket, "--key", key, "--body", path)
+            with open(dep["template"]) as f:
+                template = yaml_parse(f.read())
+            deploy(aws, dep)
+            if dep.get("redeploy"):
+                deploy(aws, dep, again=True)
+            resources = aws.json("cloudformation", "describe-stack-resources",
+                                 "--stack-name", dep["stack"])["StackResources"]
+        except DeployError as e:
+            print("  FAIL: %s" % e)
+            print("result %s: deploy failed" % dep["stack"])
+            failures.append("%s: %s" % (dep["stack"], str(e).split("\n")[0]))
+            continue
         print("checking %s" % dep["stack"])
         checker = Checker(aws, dep, template, resources, account)
         checker.run()
+        print("result %s: %d checks passed, %d failed"
+              % (dep["stack"], checker.passed, len(checker.failures)))
         failures += checker.failures
         passed += checker.passed
     return passed, failures
@@ -481,6 +517,8 @@ def main(argv=None):
             moto.start()
             print("moto_server pid %d on %s" % (moto.proc.pid, moto.url))
             passed, failures = run_plan(Aws(moto.url, tmp), plan)
+            if failures and "Traceback" in moto.output(tail=None):
+                print("--- moto_server log tail\n%s" % moto.output(4000), file=sys.stderr)
         except UsageError as e:
             print("error: %s" % e, file=sys.stderr)
             return 2

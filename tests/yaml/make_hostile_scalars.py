@@ -28,11 +28,11 @@ def group_booleans():
              "true", "True", "TRUE", "false", "False", "FALSE",
              "on", "On", "ON", "off", "Off", "OFF"]
     near = ["yES", "yEs", "YeS", "nO", "oN", "oFF", "OfF", "tRUE", "TrUe", "fALSE", "FaLsE",
-            "ye", "ys", "yess", "noo", "tru", "fals", "of", "onn", "t", "f", "T", "F",
+            "yess", "noo", "tru", "t", "f", "T", "F",
             "+", "1", "0"]
     variants = []
-    for w in ["yes", "no", "true", "false", "on", "off", "y", "n"]:
-        variants += [" " + w, w + " ", w + "\n", w + "\t", w + ":", "'" + w + "'", w + " # c"]
+    for w in ["yes", "no", "y"]:
+        variants += [" " + w, w + " ", w + "\n", w + "\t", w + ":", w + " # c"]
     return words + near + variants
 
 
@@ -44,17 +44,17 @@ def group_nulls():
 
 def group_ints():
     return [
-        "0", "1", "-1", "+1", "-0", "+0", "00", "000", "007", "42", "10240",
+        "0", "1", "-1", "+1", "-0", "+0", "00", "007", "42", "10240",
         # YAML 1.1 octal (0-prefixed) and its near misses; 08/09 are strings in 1.1, ints in 1.2
-        "0755", "0644", "0777", "01", "010", "017", "-017", "+017", "08", "09", "0800", "0_7",
+        "0755", "01", "010", "017", "-017", "+017", "08", "09", "0_7",
         "0o17", "0O17", "0o", "0o8", "-0o17",
         # hex / binary
-        "0x1F", "0x1f", "0X1F", "0x", "0x0", "0xG", "0x_1F", "0x1_F", "-0x1F", "+0x1f",
-        "0xDEADBEEF", "0xffffffffffffffffff", "0b1010", "0B1010", "0b", "0b2", "0b_1", "0b1_0",
-        "-0b101", "+0b1",
+        "0x1F", "0x1f", "0X1F", "0x", "0xG", "0x_1F", "0x1_F", "-0x1F", "+0x1f",
+        "0xffffffffffffffffff", "0b1010", "0B1010", "0b", "0b2", "0b_1", "0b1_0",
+        "-0b101",
         # underscores
-        "1_000", "1__0", "1_", "_1", "_", "1_000_000", "-1_000", "+1_000", "0_", "1,000",
-        "1 000", "1'000",
+        "1_000", "1__0", "1_", "_1", "_", "-1_000", "0_", "1,000",
+        "1 000",
         # sexagesimal (base 60) ints
         "190:20:30", "-190:20:30", "+190:20:30", "1:00:00", "1:2:3:4",
         # big numbers, account ids
@@ -68,15 +68,15 @@ def group_ints():
 def group_floats():
     return [
         "1.0", "1.", "0.", "0.0", "-0.0", "+0.0", ".0", ".5", "-.5", "+.5", "0.1", "1.5",
-        "00.5", "1.10", "1.20", "3.0", "2.0", "10.0", "1.5e300",
-        "1e5", "1E5", "1e+5", "1E+5", "1e-5", "1e05", "12e03", "-1e5", "+1e5",
+        "00.5", "1.10", "1.20", "3.0", "1.5e300",
+        "1e5", "1E5", "1e+5", "1E+5", "1e-5", "1e05", "12e03", "-1e5",
         "1.0e5", "1.0e+5", "1.0E+5", "1.0e-5", "1.0e", "1.0e+", "1.e+5", ".1e+5", ".5e+3",
-        "6.8523015e+5", "685.230_15e+03", "685_230.15", "1_0.5", "._5", "1._5",
+        "6.8523015e+5", "685.230_15e+03", "685_230.15", "1_0.5", "._5",
         "190:20:30.15", "1:30.5", "-1:30.5",
-        ".inf", ".Inf", ".INF", ".iNf", "-.inf", "-.Inf", "-.INF", "+.inf", "+.Inf",
-        ".nan", ".NaN", ".NAN", ".nAn", "-.nan", "+.nan",
-        "inf", "Inf", "INF", "-inf", "+inf", "infinity", "Infinity", "-Infinity", "nan", "NaN",
-        "1.2.3", "1..2", ".", "..", "...1", "1.0.0", "0.0.0.0", "v1.0", "1.0-beta",
+        ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf",
+        ".nan", ".NaN", ".NAN", "-.nan", "+.nan",
+        "inf", "Inf", "INF", "-inf", "infinity", "Infinity", "nan", "NaN",
+        "1.2.3", "1..2", ".", "..", "1.0.0", "0.0.0.0", "v1.0", "1.0-beta",
         "1e1000", "4.9e-324", "0x1p3",
     ]
 
@@ -100,7 +100,7 @@ def group_times():
     return [
         "12:30", "12:30:45", "1:2", "0:0", "00:00", "24:00", "23:59:59", "59:59", "12:60",
         "12:30:45.5", "-1:30", "+1:30", "1:30:", ":30", "12:30 PM", "12:30Z", "1:2:3",
-        "60:00", "99:99", "1:5", "01:05", "12 30", "12:30:",
+        "60:00", "12 30", "12:30:",
     ]
 
 
@@ -121,19 +121,19 @@ INDICATORS = list("-?:,[]{}#&*!|>'\"%@`")
 def group_indicators():
     out = []
     for c in INDICATORS:
-        out += [c, c + "a", c + " a", "a" + c, "a " + c + " b"]
+        out += [c, c + "a", c + " a", "a " + c + " b"]
     out += [
         "- ", "-1a", "-.", "--", "-- -", "- - -", "? ", "?a", ": ", ":a", "::", ":::", "a::b",
         "a:b", "a: b", "a :b", "a : b", "a:\tb", "a:", "a: ", "key: value", "http://x",
         "a #b", "a#b", "#a", "# a", "a # b # c",
         "&anchor", "&a a", "*alias", "*a b", "&a [1]",
         "!tag", "!!str", "!!str x", "!!int 1", "!!binary aGVsbG8=", "!<tag:yaml.org,2002:str> x",
-        "!Ref", "!Ref X", "!GetAtt A.B", "!Sub ${X}", "!Base64 abc", "! a",
-        "|-", "|+", "|2", "|2-", ">-", ">+", "> a", "| a",
+        "!Ref X", "!GetAtt A.B", "!Sub ${X}", "!Base64 abc",
+        "|-", "|+", "|2", "|2-", ">-", ">+",
         "'a'", "'a", "a'", "''", "'''", '"a"', '"a', 'a"', '""', "'\"", "\"'",
         "%YAML", "%YAML 1.2", "%TAG ! !", "%", "%a", "@", "@foo", "@foo bar", "`", "`cmd`",
         "a,b", "a, b", "[a]", "{a}", "[]", "{}", "[a, b]", "{a: b}", "[[]]", "{{}}", "a[b]",
-        "a]", "a}", "[", "]", "{", "}", "${a}", "{{a}}", "{ }", "[ ]",
+        "${a}", "{{a}}", "{ }", "[ ]", "a,",
     ]
     return out
 
@@ -176,7 +176,9 @@ def group_control_chars():
     out = []
     for cp in list(range(0x00, 0x20)) + [0x7F]:
         ch = chr(cp)
-        out += [ch, "a" + ch + "b"]
+        out.append(ch)
+        if cp in (0x00, 0x01, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B, 0x1F, 0x7F):
+            out.append("a" + ch + "b")
     for cp in [0x80, 0x84, 0x85, 0x86, 0x9B, 0x9F]:
         ch = chr(cp)
         out += [ch, "a" + ch + "b"]
@@ -198,7 +200,7 @@ def group_special_unicode():
 
 def group_non_ascii():
     return [
-        "é", "ü", "ß", "İ", "naïve café", "Ünïcödé", "e\u0301", "ﬁ", "Ω", "µ", "€100", "£",
+        "é", "ü", "ß", "İ", "naïve café", "Ünïcödé", "e\u0301", "ﬁ", "€100",
         "日本語", "中文", "한국어", "テスト: 値", "日本語\n中文",
         "\U0001f600", "😀 smile", "👍🏽", "👨\u200d👩\u200d👧", "🇺🇸", "𝐀𝐁𝐂",
         "שלום", "مرحبا", "שלום world", "abc مرحبا 123",
@@ -232,20 +234,19 @@ def group_cloudformation():
         "arn:aws:s3:::my-bucket/*", "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST",
         "arn:${AWS::Partition}:s3:::${Bucket}/*",
         "${AWS::Region}", "${AWS::StackName}-bucket", "${!Literal}", "${AWS::AccountId}",
-        "Fn::Sub", "Fn::GetAtt", "Fn::Join", "Ref", "Condition", "Fn::If", "Ref::X", "AWS::NoValue",
-        "AWS::Lambda::Function", "AWS::Serverless-2016-10-31", "Transform",
+        "Fn::Sub", "Fn::GetAtt", "Fn::Join", "Ref", "Condition", "Fn::If", "Ref::X",
+        "AWS::Lambda::Function", "AWS::Serverless-2016-10-31",
         "{{resolve:ssm:/a/b}}", "{{resolve:secretsmanager:MySecret:SecretString:password}}",
-        "{{resolve:ssm:/a/b:1}}",
-        "python3.12", "python3.9", "nodejs20.x", "java21", "provided.al2023", "index.handler",
-        "app.lambda_handler", "$LATEST", "*", "*.example.com", "s3:GetObject", "s3:*", "*:*",
-        "logs:CreateLogStream", "10.0.0.0/16", "0.0.0.0/0", "::/0", "::1", "fe80::1",
-        "2001:db8::/32", "sg-0123", "sg-0123456789abcdef0", "subnet-0a1b2c3d", "vpc-1",
-        "0123456789012", "123456789012", "us-east-1", "eu-west-1a", "t3.micro", "x86_64", "arm64",
+        "python3.12", "nodejs20.x", "index.handler",
+        "$LATEST", "*", "*.example.com", "s3:GetObject", "s3:*", "*:*",
+        "10.0.0.0/16", "0.0.0.0/0", "::/0", "::1",
+        "sg-0123", "sg-0123456789abcdef0",
+        "0123456789012", "123456789012", "us-east-1", "t3.micro",
         "/aws/lambda/f", "Name=value", "KEY=VALUE=2", "rate(5 minutes)", "cron(0 12 * * ? *)",
-        "Allow", "Deny", "128", "3008", "0.5", "PT1H", "1.10", "3.0", "AWS_REGION", "ON_DEMAND",
+        "Allow", "128", "3008", "0.5", "PT1H", "1.10", "3.0",
         "On-Demand", "{\"a\": 1}", "[\"a\", 1]", "LogGroup.Arn", "A.B.C", "My Bucket",
-        "true|false", "yes/no", "Yes-No", "application/json", "text/plain; charset=utf-8",
-        "s3://bucket/key", "https://example.com/a?b=c#d", "user@example.com", "%s", "%(x)s",
+        "true|false", "yes/no", "Yes-No", "application/json",
+        "s3://bucket/key", "https://example.com/a?b=c#d", "user@example.com", "%s",
         "@timestamp", "$.detail", "$[0]", "#{Token}", "!Ref X", "Ref: X", "{Ref: X}",
         "- !Ref X", "Fn::Sub: x", "!GetAtt A.B.C",
     ]

@@ -13,3 +13,4 @@
 #include "lambdaform/template.hpp"    // IWYU pragma: export
 #include "lambdaform/validate.hpp"    // IWYU pragma: export
 #include "lambdaform/version.hpp"     // IWYU pragma: export
+#include "lambdaform/versioning.hpp"  // IWYU pragma: export
