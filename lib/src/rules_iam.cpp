@@ -28,6 +28,8 @@ void check_policy_document(const Json& doc, const std::string& path, Sink& sink)
     }
     if (!s.contains("Effect"))
       sink.error("E3003", sp, "required property Effect is missing from the policy statement");
+    else if (!s["Effect"].is_string() && !Intrinsic::from_json(s["Effect"]))
+      sink.error("E3012", sp + "/Effect", "Effect must be the string Allow or Deny");
     else if (s["Effect"].is_string() && s["Effect"] != "Allow" && s["Effect"] != "Deny")
       sink.error("E3030", sp + "/Effect",
                  fmt::format("Effect '{}' is not one of: Allow, Deny", s["Effect"].get<std::string>()));

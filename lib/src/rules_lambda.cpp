@@ -119,7 +119,7 @@ void check_code(const Function& f, const std::string& path, Sink& sink) {
       if (set)
         sink.error("E3685", path + "/" + name,
                    fmt::format("{} is not allowed for a container image function (PackageType Image)", name));
-  } else if (code->image_uri && !package) {
+  } else if (code->image_uri) {
     sink.error("E3003", path, "Code.ImageUri needs PackageType: Image");
   } else if (!code->image_uri) {
     if (!f.runtime) sink.error("E3003", path, "required property Runtime is missing (a Zip package needs it)");

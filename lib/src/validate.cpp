@@ -328,6 +328,10 @@ void check_names(const Template& t, Sink& sink) {
 void check_parameters(const Template& t, Sink& sink) {
   for (const auto& [name, p] : t.parameters) {
     const std::string path = "/Parameters/" + pointer_token(name);
+    detail::check_fields(p, path, sink);
+    if (p.default_value && !(p.default_value->is_string() || p.default_value->is_number() ||
+                             p.default_value->is_boolean()))
+      sink.error("E2001", path + "/Default", "a parameter's Default must be a string or a number");
     if (!valid_parameter_type(p.type))
       sink.error("E2002", path + "/Type", fmt::format("parameter type '{}' is not a CloudFormation parameter type", p.type));
     if (p.default_value && p.allowed_values) {
@@ -429,6 +433,7 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
     order.push_back(it.key());
   }
   check_cycles(graph, order, sink);
+  for (const auto& [name, o] : t.outputs) detail::check_fields(o, "/Outputs/" + pointer_token(name), sink);
   if (tree.contains("Outputs")) {
     const Json& outputs = tree["Outputs"];
     for (auto it = outputs.begin(); it != outputs.end(); ++it) {

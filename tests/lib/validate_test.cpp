@@ -243,3 +243,41 @@ TEST_CASE("Role: policy documents need Statement and Effect", "[iam][validate]")
         V{"/Resources/FnRole/Properties/AssumeRolePolicyDocument: error: required property Statement is missing from the policy document [E3003]",
           "/Resources/FnRole/Properties/Policies/0/PolicyDocument/Statement/0/Effect: error: Effect 'Maybe' is not one of: Allow, Deny [E3030]"});
 }
+
+TEST_CASE("Tag: keys starting with aws: are reserved", "[validate]") {
+  auto s = lftest::sample();
+  s.t.get(s.fn).tags = List<Tag>{Tag{"aws:owner", "me"}};
+  CHECK(check(s.t) == V{"/Resources/Fn/Properties/Tags/0/Key: error: Key 'aws:owner' does not match the pattern ^(?!aws:)[\\s\\S]*$ [E3031]"});
+}
+
+TEST_CASE("Output: Value is required, Export needs a Name", "[template][validate]") {
+  auto s = lftest::sample();
+  Output o;
+  o.export_ = Export{};
+  s.t.add_output("Broken", o);
+  CHECK(check(s.t) == V{"/Outputs/Broken: error: required property Value is missing [E3003]",
+                        "/Outputs/Broken/Export: error: required property Name is missing [E3003]"});
+}
+
+TEST_CASE("Parameter: Default must be a string or a number", "[template][validate]") {
+  auto s = lftest::sample();
+  Parameter p = lftest::param("String");
+  p.default_value = Json::object();
+  s.t.add_parameter("P", p);
+  CHECK(check(s.t) == V{"/Parameters/P/Default: error: a parameter's Default must be a string or a number [E2001]"});
+}
+
+TEST_CASE("Function: Code.ImageUri needs PackageType Image, not Zip", "[lambda][validate]") {
+  auto s = lftest::sample();
+  Function& f = s.t.get(s.fn);
+  f.package_type = "Zip";
+  f.code = Code{};
+  f.code->literal()->image_uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1";
+  CHECK(check(s.t) == V{"/Resources/Fn/Properties: error: Code.ImageUri needs PackageType: Image [E3003]"});
+}
+
+TEST_CASE("Role: a statement's Effect must be a string", "[iam][validate]") {
+  auto s = lftest::sample();
+  s.t.get(s.role).policies = List<Policy>{Policy{"p", Json::parse(R"({"Statement": [{"Effect": 5, "Action": "s3:GetObject", "Resource": "*"}]})")}};
+  CHECK(check(s.t) == V{"/Resources/FnRole/Properties/Policies/0/PolicyDocument/Statement/0/Effect: error: Effect must be the string Allow or Deny [E3012]"});
+}

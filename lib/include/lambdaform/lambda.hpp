@@ -14,7 +14,8 @@ struct Tag {
   Prop<std::string> value;  ///< Tag value.
   /// Properties in emission order.
   static constexpr auto fields() {
-    return std::make_tuple(field("Key", &Tag::key, Presence::required, range(1, 128)),
+    // Keys starting with aws: are reserved for AWS.
+    return std::make_tuple(field("Key", &Tag::key, Presence::required, pattern("^(?!aws:)[\\s\\S]*$", 1, 128)),
                            field("Value", &Tag::value, Presence::required, range(0, 256)));
   }
   /// Memberwise equality.
