@@ -92,6 +92,7 @@ const std::vector<Command>& commands() {
       {"render", "Render a stack spec into a CloudFormation template", render},
       {"validate", "Report every problem in a stack spec", validate},
       {"check", "Exit 1 with a diff when a committed template differs from a fresh render", check},
+      {"plan", "Explain which versions a render publishes and which aliases move", plan},
   };
   return kCommands;
 }
@@ -151,23 +152,53 @@ int check(int argc, char** argv) {
   if (rc != ExitCode::kOk) return rc;
   const std::string& file = p.positional[1];
   std::string committed;
-  {
-    std::FILE* f = std::fopen(file.c_str(), "rb");
-    if (!f) {
-      std::cerr << "lambdaform: cannot read " << file << ": " << std::strerror(errno) << "\n";
-      return ExitCode::kUsage;
-    }
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) committed.append(buf, n);
-    std::fclose(f);
-  }
+  if (!read_file(file, committed)) return ExitCode::kUsage;
   std::string fresh = lambdaform::render(*r.tmpl, *fmt_opt);
   if (fresh == committed) return ExitCode::kOk;
   std::cout << unified_diff(committed, fresh, file, "lambdaform render " + p.positional[0]);
   std::cerr << file << " is not what `lambdaform render " << p.positional[0]
             << "` writes now; render it again and commit the result\n";
   return ExitCode::kFindings;
+}
+
+int plan(int argc, char** argv) {
+  cxxopts::Options o("lambdaform plan",
+                     "Compare a previously rendered template with a fresh render of SPEC: which functions "
+                     "publish a new version and because of which version-locked properties, which aliases "
+                     "move from which version to which.\n"
+                     "usage: lambdaform plan OLD_TEMPLATE SPEC [--param K=V ...]");
+  add_spec_options(o);
+  Parsed p;
+  if (auto rc = parse(o, argc, argv, 2, p)) return *rc;
+  auto so = spec_options(p.args);
+  if (!so) return ExitCode::kUsage;
+  const std::string& old_file = p.positional[0];
+  std::string old_text;
+  if (!read_file(old_file, old_text)) return ExitCode::kUsage;
+  SpecResult r = compile_spec_file(p.positional[1], *so);
+  int rc = report(r);
+  if (rc != ExitCode::kOk) return rc;
+  Diagnostics diags;
+  auto old_tree = read_template(old_text, old_file, diags);
+  for (const auto& d : diags) std::cerr << format_with_source(d, old_text) << "\n";
+  if (!old_tree) return ExitCode::kFindings;
+  std::cout << format_plan(lambdaform::plan(*old_tree, to_tree(*r.tmpl)));
+  return ExitCode::kOk;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    std::cerr << "lambdaform: cannot read " << path << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const bool ok = !std::ferror(f);
+  std::fclose(f);
+  if (!ok) std::cerr << "lambdaform: cannot read " << path << "\n";
+  return ok;
 }
 
 bool write_file_atomic(const std::string& path, const std::string& content, std::string& error) {

@@ -24,6 +24,10 @@ const std::vector<Command>& commands();
 int render(int argc, char** argv);
 int validate(int argc, char** argv);
 int check(int argc, char** argv);
+int plan(int argc, char** argv);
+
+/// Reads a whole file; on failure prints why to stderr and returns false.
+bool read_file(const std::string& path, std::string& out);
 
 /// Writes `content` to `path` atomically: a temporary file in the same folder, flushed, then
 /// renamed over the target. On failure the target is untouched and `error` says why.

@@ -202,15 +202,16 @@ def group_non_ascii():
     return [
         "é", "ü", "ß", "İ", "naïve café", "Ünïcödé", "e\u0301", "ﬁ", "€100",
         "日本語", "中文", "한국어", "テスト: 値", "日本語\n中文",
-        "\U0001f600", "😀 smile", "👍🏽", "👨\u200d👩\u200d👧", "🇺🇸", "𝐀𝐁𝐂",
+        "\U0001f600", "😀 smile", "👍🏽", "👨\u200d👩\u200d👧", "🇺🇸",
+        "𝐀𝐁𝐂",
         "שלום", "مرحبا", "שלום world", "abc مرحبا 123",
         "Ελληνικά", "Привет", "ñ: ñ", "é # é", "\u00e9\n", "🚀\n🚀",
     ]
 
 
 def group_long():
-    word = ("abcdefghij" * 200)
-    spaced = " ".join(["word"] * 400)[:2000]
+    word = "abcdefghij" * 200
+    spaced = " ".join(["word"] * 400) + "."
     return [
         word,
         spaced,

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Round-trip checker for a JSON -> YAML emitter, judged by the YAML readers CloudFormation users run.
+r"""Round-trip checker for a JSON -> YAML emitter, judged by the YAML readers CloudFormation uses.
 
-    python3 tests/yaml/roundtrip_check.py --emitter build/tests/lf_yaml_emit \\
-        [--yamlcpp-reader build/tests/lf_yaml_read] [--corpus tests/yaml/hostile_scalars.json] \\
+    python3 tests/yaml/roundtrip_check.py --emitter build/tests/lf_yaml_emit \
+        [--yamlcpp-reader build/tests/lf_yaml_read] [--corpus tests/yaml/hostile_scalars.json] \
         [--random N --seed S]
 
 The emitter (CMD; split like a shell command line, so "python3 x.py" works) reads ONE JSON document
@@ -19,71 +19,93 @@ many lines as rendering {"k": "x"} (--allow-wrap turns this off).
 
 Readers:
   awscli    awscli.customizations.cloudformation.yamlhelper.yaml_parse, what `aws cloudformation
-            deploy/package` use: pure-Python PyYAML SafeLoader + a "!" multi-constructor for the short
-            forms. NOTE: it first tries json.loads() and only falls back to YAML when that fails, so
-            output that happens to be JSON is never judged by PyYAML there; for such output the
-            checker adds "pyyaml": the same loader without the JSON shortcut. If awscli is not
-            installed, an identical copy of its loader (below) is used, and the run says so.
+            deploy/package` use: pure-Python PyYAML SafeLoader + a "!" multi-constructor for the
+            short forms.  NOTE: it first tries json.loads() and only falls back to YAML when that
+            fails, so output that happens to be JSON is never judged by PyYAML there; for such
+            output the checker adds "pyyaml": the same loader without the JSON shortcut.  If
+            awscli is not installed, an identical copy of its loader (below) is used, and the run
+            says so.
   cfn-lint  cfnlint.decode.cfn_yaml.loads when cfn-lint is importable (--no-cfn-lint skips it). It
             uses libyaml (CSafeLoader), whose scanner differs from the pure-Python one (see below).
-  yaml-cpp  --yamlcpp-reader CMD: reads YAML on stdin, prints JSON (lf_yaml_read). Skipped if absent.
+  yaml-cpp  --yamlcpp-reader CMD: reads YAML on stdin, prints JSON (lf_yaml_read); else skipped.
 
 On a failure the offending strings are found by bisecting the batched documents, then re-run one
 position at a time, so each reported failure shows the string, the (small) YAML emitted for it and
 what each reader returned. Summary line: "yaml-roundtrip: N passed, M failed"; exit 0 iff M == 0.
 
-What PyYAML 6.0 (pure and libyaml loaders) was confirmed to do, i.e. the YAML 1.1 rules an emitter
-must follow (verified with probes while writing this checker):
+Findings (PyYAML 6.0.3 pure-Python and libyaml loaders, yaml-cpp 0.7.0 via lf_yaml_read; each
+was probed while writing this checker), i.e. the rules a YAML 1.1-safe emitter must follow:
 
- Implicit resolution of plain scalars (both loaders agree):
+ Implicit resolution of plain scalars (pure and libyaml loaders agree):
   * bool: yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF.  PyYAML does
-    NOT resolve y/Y/n/N (the YAML 1.1 spec does; yaml-cpp's as<bool>, SnakeYAML-era tools and Go
-    yaml.v2 do): quote them anyway.  Mixed case (yES, oN) stays a string.
-  * null: ~ null Null NULL and the empty plain scalar.  A value that is just "#..." is a comment and
-    so also null; "&a" alone is an anchor on an empty node -> null; "!!str" alone -> "".
+    NOT resolve y/Y/n/N (the YAML 1.1 spec does, and so do some 1.1 readers): quote them anyway.
+    Mixed case (yES, oN) stays a string.
+  * null: ~ null Null NULL and the empty plain scalar.  A value that is just "#..." is a comment,
+    so null too; "&a" alone is an anchor on an empty node -> null; "!!str" alone -> "".
   * int: [-+]?0b[01_]+ | [-+]?0[0-7_]+ | [-+]?(0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+ | base 60
     [-+]?[1-9][0-9_]*(:[0-5]?[0-9])+.  So 0755 -> 493, 0x_1F -> 31, 1__0 -> 10, 1_ -> 1, 0_ -> 0,
     12:30 -> 750, 1:2 -> 62, 190:20:30 -> 685230; but 08, 09, 0o17, 12:60, _1 stay strings.
   * float: needs a '.', and an exponent needs a sign: 1.0e+5, 1.e+5, .1e+5 are floats but 1e5,
     1E+5, 1e-07, 1.0e5 are STRINGS; ".5" is a float but "-.5" and "+.5" are strings; 1:30.5 -> 90.5;
-    .inf .Inf .INF -.inf +.inf .nan .NaN .NAN.  Hence an emitter must write float 1e-07 as 1.0e-07
-    and 1e+20 as 1.0e+20 (C's %g output is not YAML 1.1), and must write an integral float with
-    ".0" (else it reads back as int).
-  * timestamp: YYYY-MM-DD (exactly 4-2-2 digits) and the long form -> date/datetime; a value that
-    matches the pattern but is not a date (2001-13-45, 2001-02-30) makes the loader RAISE ValueError.
-    CloudFormation's own 2010-09-09 and IAM's 2012-10-17 are dates unless quoted.
-  * "<<" is the merge key (tag:yaml.org,2002:merge) and "=" the value key (tag:...:value): as plain
-    values both make SafeLoader raise "could not determine a constructor"; as a plain key "<<"
-    merges (or raises when its value is not a mapping), "=" as a key is turned into the string "=".
-  * A plain scalar may not start with - ? : followed by a space (or alone), nor with , [ ] { } # & *
-    ! | > ' " % @ ` at all; it may not contain ": " or " #", may not end with ":", and may not have
-    leading/trailing spaces.  "%YAML", "@foo" and "`x" are scanner errors; "!Ref X" is a tag (awscli
-    turns it into {"Ref": "X"}); "*a" is an alias; "a #b" reads as "a".  "---", "...", "--- a" in
-    value position are fine plain in PyYAML, but at column 0 (top-level, block scalar lines, keys)
-    they are document markers: quote them.
+    .inf .Inf .INF -.inf +.inf .nan .NaN .NAN.  So a float must be written with a '.' in the
+    mantissa and a signed exponent (1.0e-07, 1.0e+20; C's %g output is not YAML 1.1), and an
+    integral float with ".0" (else it reads back as an int).
+  * timestamp: YYYY-MM-DD (exactly 4-2-2 digits) and the long forms -> date/datetime; a value that
+    matches the pattern but is no date (2001-13-45, 2001-02-30) makes the loader RAISE ValueError.
+    CloudFormation's 2010-09-09 and IAM's 2012-10-17 are dates unless quoted.
+  * "<<" is the merge key and "=" the value key: as plain values both make SafeLoader raise "could
+    not determine a constructor"; as a plain key "<<" merges (or raises when its value is not a
+    mapping); "=" as a key is turned into the string "=".
+  * YAML 1.2 readers (yaml-cpp here) disagree on plain 08, 09, 0123456789012 (int 8 / 123456789012
+    instead of a 1.1 string: an account id loses its leading zero), 1e5, 1e-07, -.5 (floats), so
+    an emitter that quotes only what PyYAML would resolve (safe_dump does) is not enough: quote
+    anything that looks numeric to either.
+ Plain-scalar syntax:
+  * A plain scalar may not start with "- ", "? ", ": " (or be just -, ?, :), nor start with
+    , [ ] { } # & * ! | > ' " % @ ` at all; may not contain ": " or " #"; may not end with ":";
+    leading/trailing spaces are lost.  "%YAML", "@foo", "`x", "::" are scanner errors; "!Ref X"
+    is a tag (awscli turns it into {"Ref": "X"}); "*a" is an alias; "a #b" reads "a".
+    (-a, ?a, :a, a:b, a::b are fine plain in all three readers.)
+  * At column 0 (top-level scalars, keys of the top-level mapping), "---" or "..." followed by a
+    space or line end is a document marker ("--- a" reads "a", "..." raises); "---:" is fine.
   * TAB: the pure-Python scanner rejects a raw tab inside a plain scalar ("a<TAB>b" -> ScannerError)
-    while libyaml accepts it and libyaml silently DROPS a leading tab ("\\tb" reads as "b").  Never
-    put a tab in a plain scalar; tabs are fine raw inside quotes and block scalars.
+    while libyaml accepts it, and libyaml silently DROPS a leading tab ("<TAB>b" reads "b").
+  * Block scalars: a literal whose first non-empty line starts with a space OR A TAB needs an
+    indentation indicator (|2): without it libyaml (cfn-lint) raises "found a tab character where
+    an indentation space is expected" for a leading tab (pure PyYAML accepts it).  Trailing
+    newlines need the chomping indicator (|- none, | one, |+ several).  A top-level block scalar's
+    lines must still be indented.
  Characters:
-  * The reader rejects the whole stream (ReaderError "special characters are not allowed", even
-    inside quotes, comments and block scalars) if it contains raw: C0 controls other than TAB, LF,
-    CR; DEL (x7F); C1 controls x80-x9F except NEL (x85); surrogates; U+FFFE, U+FFFF.  They can only
-    be written as double-quoted escapes (\\0 \\a \\b \\t \\n \\v \\f \\r \\e \\xXX \\uXXXX).
-  * Raw CR, NEL (x85), U+2028 and U+2029 are LINE BREAKS to a YAML 1.1 reader.  Inside quotes, raw
-    CR/CRLF/NEL fold to a space ("a<NEL>b" reads "a b"); raw U+2028/U+2029 survive inside quotes but
-    break plain and block scalars (ScannerError).  Write them as \\r \\N \\L \\P (or \\x85 \\u2028).
-  * A raw BOM (U+FEFF) is accepted mid-stream by both loaders but is stripped at the very start of
-    the stream; escape it (\\uFEFF).  NBSP (A0) and other printable non-ASCII are fine raw.
-  * Double-quoted escapes accepted by both loaders: \\0 \\a \\b \\t \\<TAB> \\n \\v \\f \\r \\e \\<SP>
-    \\" \\/ \\\\ \\N \\_ \\L \\P \\xXX \\uXXXX \\UXXXXXXXX.  NOT accepted: \\' (in double quotes) and
-    anything else.  JSON's surrogate-pair escapes are NOT YAML: "\\ud83d\\ude00" gives PyYAML two lone
-    surrogates (a corrupt str) and makes libyaml raise; astral characters must be raw UTF-8 or
-    \\U0001F600.  So JSON written with ensure_ascii (or nlohmann's ensure_ascii dump) is not a safe
-    YAML rendering, nor is JSON with raw DEL/C1 (JSON does not escape them) or raw NEL/U+2028.
-  * Implicit (simple) keys must be single-line and at most 1024 characters: longer or multi-line
-    keys need the explicit "? key" form.
-  * A literal block whose first line starts with a space needs an indentation indicator (|2), and
-    trailing newlines need the chomping indicator (|- none, | one, |+ several).
+  * The reader rejects the whole stream (ReaderError "special/control characters are not allowed"),
+    even inside quotes, comments and block scalars, if it holds raw: C0 controls other than TAB,
+    LF, CR; DEL (x7F); C1 controls x80-x9F except NEL (x85); U+FFFE, U+FFFF; surrogates.  Only
+    double-quoted escapes can carry them.  (JSON does not escape DEL or C1, so JSON text with them
+    is not valid YAML 1.1.)
+  * Raw CR, NEL (x85), U+2028 and U+2029 are LINE BREAKS to a YAML 1.1 reader.  In quotes, raw
+    CR/CRLF/NEL fold to a space ("a<NEL>b" reads "a b"; PyYAML's own safe_dump(allow_unicode=True)
+    falls into this); raw U+2028/U+2029 survive in quotes for PyYAML but break plain and block
+    scalars and multi-line simple keys; yaml-cpp (YAML 1.2: not breaks) keeps the indentation
+    PyYAML writes after them.  Escape all four: \r \x85 \u2028 \u2029.
+  * A raw BOM (U+FEFF) is accepted mid-stream by both loaders but stripped at the start of the
+    stream: escape it (\uFEFF).  NBSP (A0) and other printable non-ASCII are fine raw.
+  * Double-quoted escapes accepted by PyYAML and libyaml: \0 \a \b \t \<TAB> \n \v \f \r \e
+    \<SP> \" \/ \\ \N \_ \L \P \xXX \uXXXX \UXXXXXXXX; \' and others are errors.  But yaml-cpp
+    0.7 turns \N and \_ into the raw bytes 0x85 / 0xA0 (invalid UTF-8): write \x85 and \xA0 (or
+    \u0085 / a raw NBSP) instead.  \L and \P are fine in all three.
+  * JSON's surrogate-pair escapes are NOT YAML: "\ud83d\ude00" gives PyYAML two lone surrogates
+    (a corrupt str) and makes libyaml raise; astral characters must be raw UTF-8 or \U0001F600.
+    So JSON written with ensure_ascii is not a safe YAML rendering of non-BMP text.
+ Keys and layout:
+  * An implicit key (block or flow, quoted or not) must be on one line and at most 1024
+    characters long in PyYAML and libyaml (quotes included), and at most 1024 BYTES in yaml-cpp
+    (so 256 emoji); longer keys need the explicit "? key" form.
+  * yaml-cpp 0.7 cannot read a tagged block scalar as a block sequence item when its lines are
+    indented only as far as the item's content ("  - !Sub |" then "    text" fails with "end of
+    sequence not found"; "      text", two columns deeper, works; so does an untagged "- |"), and
+    drops trailing blank lines of a multi-line single-quoted scalar ('a<LF><LF><LF>    ' reads
+    "a\n" instead of "a\n\n"); PyYAML's safe_dump writes such single-quoted scalars.
+  * PyYAML's safe_dump wraps long strings at 80 columns (valid YAML, but a diff hazard: the
+    no-wrap check here fails it); a 1.1-safe emitter should not fold or wrap.
 """
 import argparse
 import json
@@ -154,12 +176,12 @@ def make_readers(args):
         aws_parse("a: !Ref b\n")  # registers its constructors on SafeLoaderWrapper
         aws_loader = yamlhelper.SafeLoaderWrapper
         import awscli
-        notes.append("awscli %s yamlhelper.yaml_parse (PyYAML %s, pure-Python SafeLoader)"
+        notes.append("awscli: awscli %s yamlhelper.yaml_parse (PyYAML %s, pure-Python SafeLoader)"
                      % (awscli.__version__, yaml.__version__))
     except Exception as exc:  # ImportError, or an awscli without yamlhelper
         aws_parse, aws_loader = _awscli_copy()
-        notes.append("awscli not importable (%s): using a copy of its yamlhelper loader (PyYAML %s)"
-                     % (type(exc).__name__, yaml.__version__))
+        notes.append("awscli: not importable (%s), using a copy of its yamlhelper loader "
+                     "(PyYAML %s)" % (type(exc).__name__, yaml.__version__))
 
     def awscli_reader(data, text):
         return aws_parse(text)
@@ -177,28 +199,32 @@ def make_readers(args):
     readers.append(("pyyaml", pyyaml_reader))
 
     if args.no_cfn_lint:
-        notes.append("cfn-lint reader: skipped (--no-cfn-lint)")
+        notes.append("cfn-lint: skipped (--no-cfn-lint)")
     else:
         try:
             from cfnlint.decode import cfn_yaml
             import cfnlint.version
-            notes.append("cfn-lint %s cfn_yaml.loads (libyaml CSafeLoader: %s)"
-                         % (cfnlint.version.__version__, bool(getattr(yaml, "__with_libyaml__", 0))))
+            notes.append("cfn-lint: cfn-lint %s cfn_yaml.loads (libyaml CSafeLoader: %s)"
+                         % (cfnlint.version.__version__,
+                            bool(getattr(yaml, "__with_libyaml__", 0))))
 
             def cfnlint_reader(data, text):
                 return cfn_yaml.loads(text)
 
             readers.append(("cfn-lint", cfnlint_reader))
         except Exception as exc:
-            notes.append("cfn-lint reader: skipped (not importable: %s)" % type(exc).__name__)
+            notes.append("cfn-lint: skipped (not importable: %s)" % type(exc).__name__)
 
     if args.yamlcpp_reader:
         cmd = shlex.split(args.yamlcpp_reader)
-        notes.append("yaml-cpp reader: %s" % args.yamlcpp_reader)
+        notes.append("yaml-cpp: %s" % args.yamlcpp_reader)
 
         def yamlcpp_reader(data, text):
-            p = subprocess.run(cmd, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=args.timeout)
+            try:
+                p = subprocess.run(cmd, input=data, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, timeout=args.timeout)
+            except subprocess.TimeoutExpired:
+                raise ReaderFailed("timed out after %ss" % args.timeout)
             if p.returncode != 0:
                 raise ReaderFailed("exit %d: %s" % (p.returncode, _first_lines(p.stderr)))
             try:
@@ -208,7 +234,7 @@ def make_readers(args):
 
         readers.append(("yaml-cpp", yamlcpp_reader))
     else:
-        notes.append("yaml-cpp reader: skipped (no --yamlcpp-reader given)")
+        notes.append("yaml-cpp: skipped (no --yamlcpp-reader given)")
     return readers, notes
 
 
@@ -341,6 +367,8 @@ class Runner:
                                timeout=self.timeout)
         except subprocess.TimeoutExpired:
             return Outcome(None, "emitter timed out after %ss" % self.timeout, [])
+        except OSError as exc:
+            return Outcome(None, "emitter could not be run: %s" % exc, [])
         if p.returncode != 0:
             return Outcome(None, "emitter exit %d: %s" % (p.returncode, _first_lines(p.stderr)), [])
         try:
@@ -458,22 +486,24 @@ class TopKeyLayout:
 
 
 def yaml_excerpt(text, limit=14, width=150):
+    """The first lines of emitted YAML, with invisible characters shown as <NAME> or <U+XXXX>."""
     if text is None:
         return ["(no output)"]
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    out = []
-    for line in lines[:limit]:
-        r = repr(line)[1:-1] if _needs_repr(line) else line
-        out.append(_short(r, width))
+    out = [_short(_visible(line), width) for line in lines[:limit]]
     if len(lines) > limit:
         out.append("... (%d more lines)" % (len(lines) - limit))
     return out
 
 
-def _needs_repr(line):
-    return any(not c.isprintable() or c in "\u00a0\ufeff" for c in line)
+_NAMES = {"\t": "<TAB>", "\r": "<CR>", "\x85": "<NEL>", "\xa0": "<NBSP>", "\ufeff": "<BOM>",
+          "\u2028": "<LS>", "\u2029": "<PS>"}
+
+
+def _visible(line):
+    return "".join(_NAMES.get(c) or (c if c.isprintable() else "<U+%04X>" % ord(c)) for c in line)
 
 
 class CorpusCheck:
@@ -528,7 +558,8 @@ class CorpusCheck:
             if details is None:
                 self.report.ok()
             else:
-                self.report.fail(Failure("%s[%d] as %s" % (self.label, i, pos), s, out.yaml, details))
+                label = "%s[%d] as %s" % (self.label, i, pos)
+                self.report.fail(Failure(label, s, out.yaml, details))
 
     def nowrap(self, idxs):
         """A string without line breaks must render on as many lines as a short word does."""
@@ -598,8 +629,8 @@ def describe(runner, out, extract, expected_units):
 NUMBERS = [0, -1, 1, 42, 10240, 493, 123456789012, 123456789012345, 9223372036854775807,
            -9223372036854775808, 18446744073709551615,
            1.5, 0.1, 1e-7, -0.0, 0.0, 1.0, 100.0, -2.5, 3.0, 1.1, 0.30000000000000004, 1e20, 1e21,
-           1e-5, 1e100, 1.5e300, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 123456.789,
-           -1e-7, 6.02214076e23, 1e15, 1e16, 1e17, 12345678901234567890.0]
+           1e-5, 1e100, 1.5e300, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
+           123456.789, -1e-7, 6.02214076e23, 1e15, 1e16, 1e17, 12345678901234567890.0]
 
 
 def fixed_documents():
@@ -636,7 +667,8 @@ def fixed_documents():
 
 TOP_LEVEL = ["", "no", "y", "0755", "12:30", "~", "---", "...", "--- a", "%YAML 1.1", "# c",
              "\ufeffa", "\ufeff", "a\nb\n", "  a\nb", "\u2028", "a: b", "!Ref X", "<<", "=",
-             0, -1, 1.5, -0.0, True, False, [], {}, [None], ["---"], {"---": "..."}, {"...": ["---"]}]
+             0, -1, 1.5, -0.0, True, False, [], {}, [None], ["---"], {"---": "..."},
+             {"...": ["---"]}]
 
 
 def check_fixed(runner, report):
@@ -777,11 +809,7 @@ def _strings_in(v, out):
 
 def _first_failing_string(runner, doc):
     layout = InnerLayout()
-    seen = set()
-    for s in _strings_in(doc, [])[:60]:
-        if s in seen:
-            continue
-        seen.add(s)
+    for s in sorted(set(_strings_in(doc, [])), key=len)[:60]:
         for pos in POSITIONS:
             if not applies(pos, s):
                 continue
@@ -800,7 +828,7 @@ def _first_failing_string(runner, doc):
 
 def print_failure(n, f):
     print("--- FAIL %d: %s" % (n, f.label))
-    print("  input:   %s" % _short(repr(f.value), 300))
+    print("  input:   %s" % _short(repr(_plain(f.value)), 300))
     print("  yaml:")
     for line in yaml_excerpt(f.yaml):
         print("    | " + line)
@@ -841,6 +869,20 @@ def main(argv=None):
         print("reader: " + note)
     runner = Runner(args, readers)
     report = Report()
+
+    # Preflight: a broken command line should be one clear error, not thousands of failures.
+    out = runner.run({"a": "b"})
+    if out.emit_error or not out.results:
+        print("error: the emitter cannot render {\"a\": \"b\"}: %s" % out.emit_error)
+        return 2
+    broken = [(name, r[1]) for name, r in out.results if r[0] != "ok"]
+    if broken:
+        print("error: a reader cannot read the emitter's rendering of {\"a\": \"b\"}:")
+        for line in yaml_excerpt(out.yaml):
+            print("    | " + line)
+        for name, msg in broken:
+            print("  %s: %s" % (name, msg))
+        return 2
 
     check = CorpusCheck(runner, report, strings)
     idxs = list(range(len(strings)))

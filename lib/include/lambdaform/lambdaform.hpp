@@ -9,6 +9,7 @@
 #include "lambdaform/json.hpp"        // IWYU pragma: export
 #include "lambdaform/lambda.hpp"      // IWYU pragma: export
 #include "lambdaform/logs.hpp"        // IWYU pragma: export
+#include "lambdaform/plan.hpp"        // IWYU pragma: export
 #include "lambdaform/spec.hpp"        // IWYU pragma: export
 #include "lambdaform/template.hpp"    // IWYU pragma: export
 #include "lambdaform/validate.hpp"    // IWYU pragma: export
