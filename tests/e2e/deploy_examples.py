@@ -35,6 +35,7 @@ APP_PY = '''def handler(event, context):
 #           (then the Default is what gets deployed and checked)
 #   zips:   "bucket/key" -> {file name in the zip: source}, built at run time and uploaded
 #           to moto before the deployment
+#   expect_versions: function logical id -> exact number of published versions
 # moto accepts made-up ids for List<AWS::EC2::Subnet::Id> and AWS::EC2::SecurityGroup::Id
 # parameters and for Lambda VpcConfig (it checks neither that they exist nor their VPC), so the
 # VPC examples need no EC2 set-up.
@@ -50,6 +51,17 @@ EXAMPLES = {
     "s3-code": {
         "params": {"ArtifactBucket": CODE_BUCKET},  # CodeKey: its Default orders/processor.zip
         "zips": {CODE_BUCKET + "/orders/processor.zip": {"app.py": APP_PY}},
+    },
+    # The code bucket is orders-artifacts-${AWS::AccountId}; moto's account is 123456789012.
+    "versions": {
+        "params": {},
+        "zips": {"orders-artifacts-123456789012/orders/ingest-1.zip": {"app.py": APP_PY}},
+        "expect_versions": {"Ingest": 1},
+    },
+    "canary": {
+        "params": {},
+        "zips": {"orders-artifacts-123456789012/orders/ingest-1.zip": {"app.py": APP_PY}},
+        "expect_versions": {"Ingest": 1},
     },
     "vpc-migration": {
         "params": {
@@ -70,6 +82,11 @@ MOTO_SKIPS = [
     # Publish, Timeout, VpcConfig, Environment and ReservedConcurrentExecutions on
     (re.compile(r"\.(TracingConfig\.Mode|Layers)$"),
      "moto ignores TracingConfig/Layers of AWS::Lambda::Function"),
+    # moto's CloudFormation creates no AWS::CodeDeploy::* resources (they get no physical id), so
+    # the hook's policy, which names the deployment group, cannot be resolved; checked
+    # structurally in the spec tests instead
+    (re.compile(r"Role\.Policies\[codedeploy-hook\]$"),
+     "moto creates no AWS::CodeDeploy resources to resolve the hook policy against"),
 ]
 
 
@@ -370,8 +387,13 @@ def main(argv=None):
                 continue
             stack = "e2e-" + re.sub(r"[^A-Za-z0-9-]", "-", folder)
             templates[folder] = (stack, template)
-            plan.append({"stack": stack, "template": committed, "params": params,
-                         "s3_objects": s3_objects, "redeploy": True})
+            entry = {"stack": stack, "template": committed, "params": params,
+                     "s3_objects": s3_objects, "redeploy": True}
+            # Exactly this many published versions after the first deploy AND after the
+            # unchanged redeploy (the byte-identical render publishes nothing).
+            if EXAMPLES[folder].get("expect_versions"):
+                entry["expect_versions"] = EXAMPLES[folder]["expect_versions"]
+            plan.append(entry)
         if plan:
             plan_path = os.path.join(tmp, "plan.json")
             with open(plan_path, "w") as f:

@@ -29,7 +29,6 @@ constexpr const char* kTags[] = {
     // unknown, standard, verbatim and odd tags
     "!Foo", "!ref", "!!str", "!!int", "!!map", "!!seq", "!!binary", "!", "!<tag:yaml.org,2002:str>",
     "!<!Ref>", "!Fn::Sub", "!Ref!"};
-constexpr std::size_t kTagCount = sizeof kTags / sizeof kTags[0];
 
 constexpr const char* kScalars[] = {
     "a", "Bucket", "a.b", "a.b.c", ".a", "a.", ".", "Fn::GetAtt", "Ref", "${AWS::Region}",
@@ -37,13 +36,11 @@ constexpr const char* kScalars[] = {
     "\"\\xff\"", "'it''s'", "123", "-1.5e+3", "1e5", "0x1F", "0755", "true", "yes", "~", "null",
     ".nan", ".inf", "-.inf", "18446744073709551616", "-9223372036854775809", "2010-09-09",
     "12:30", "é", "a b", "a #c", "[", "{", "*", "&x y", "---", "...", "%", "@x", "-", "?", ":"};
-constexpr std::size_t kScalarCount = sizeof kScalars / sizeof kScalars[0];
 
 constexpr const char* kKeys[] = {
     "Ref", "Condition", "Fn::Sub", "Fn::GetAtt", "Fn::If", "Fn::Join", "Fn::Select", "Fn::Base64",
     "Fn::And", "Fn::Not", "Fn::Foo", "k", "Key", "'quoted'", "\"dq\"", "'Fn::Sub'", "a.b", "1",
     "true", "~", "''"};
-constexpr std::size_t kKeyCount = sizeof kKeys / sizeof kKeys[0];
 
 class TextGen {
  public:
