@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -189,6 +190,11 @@ class Compiler {
                                                   const std::optional<Handle<Version>>& current,
                                                   const std::string& tpath);
   void deployments();
+  void environment(Function& f, const YNode& n, const std::string& tpath);
+  void generated_role_settings(Role& r, const YNode& n, const std::string& tpath);
+  void access(const std::string& fn, Role& role, const YNode& n, const std::string& role_id);
+  void invoke(const std::string& fn, const YNode& n);
+  void lint_statements(const Json& statements, const YNode& at);
   std::optional<Value<List<std::string>>> network_list(const YNode& n, const std::string& tpath);
   void apply_tags(std::optional<Value<List<Tag>>>& tags, const std::vector<std::pair<std::string, Value<std::string>>>& own);
   void add_managed_policy(Role& r, const std::string& policy);
@@ -518,6 +524,14 @@ void Compiler::roles(const YNode& n) {
         R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
     add_managed_policy(*r, "AWSLambdaBasicExecutionRole");
     apply_tags(r->tags, {});
+    if (r->policies && r->policies->literal())
+      for (const auto& pol : *r->policies->literal())
+        if (pol.literal() && pol.literal()->policy_document && pol.literal()->policy_document->literal()) {
+          const Json& doc = *pol.literal()->policy_document->literal();
+          if (doc.is_object() && doc.contains("Statement"))
+            lint_statements(doc["Statement"].is_array() ? doc["Statement"] : Json::array({doc["Statement"]}),
+                            *v.find("policies"));
+        }
     role_specs_.emplace(k.value, &v);
     t_.add(k.value, std::move(*r));
   }
@@ -547,7 +561,8 @@ void Compiler::function(const std::string& name, const YNode& n) {
   static const std::vector<std::string> kSpecial = {
       "code", "role", "vpc", "memory", "environment", "tracing", "ephemeral_storage",
       "reserved_concurrency", "dead_letter_target", "log_retention_days", "tags", "properties",
-      "publish_version", "aliases", "deployment"};
+      "publish_version", "aliases", "deployment", "access", "invoke", "role_name",
+      "permissions_boundary", "managed_policy_arns"};
   static const std::set<std::string> kReplaced = {
       "code", "role", "vpc_config", "memory_size", "environment", "tracing_config",
       "ephemeral_storage", "reserved_concurrent_executions", "dead_letter_config", "tags"};
@@ -571,13 +586,7 @@ void Compiler::function(const std::string& name, const YNode& n) {
   else missing(n, "LF3003", fmt::format("function {} needs code: (s3_bucket + s3_key, inline_file, inline or image_uri)", name));
   if (const YNode* m = n.find("memory"))
     if (auto x = value<std::int64_t>(*m, props + "/MemorySize")) f.memory_size = *x;
-  if (const YNode* e = n.find("environment")) {
-    if (auto vars = value<Map<std::string>>(*e, props + "/Environment/Variables")) {
-      Environment env;
-      env.variables = std::move(*vars);
-      f.environment = std::move(env);
-    }
-  }
+  if (const YNode* e = n.find("environment")) environment(f, *e, props + "/Environment/Variables");
   if (const YNode* tr = n.find("tracing"))
     if (auto x = value<std::string>(*tr, props + "/TracingConfig/Mode")) {
       TracingConfig tc;
@@ -620,6 +629,17 @@ void Compiler::function(const std::string& name, const YNode& n) {
     role_for_policies = &t_.get(Handle<Role>{role_node->value});
 
   if (const YNode* v = n.find("vpc")) vpc(name, f, *v, role_for_policies, props + "/VpcConfig");
+  if (generated) generated_role_settings(*generated, n, "/Resources/" + pointer_token(name + "Role") + "/Properties");
+  if (const YNode* a = n.find("access")) {
+    if (role_for_policies) {
+      access(name, *role_for_policies, *a, generated ? name + "Role" : role_node->value);
+    } else {
+      error(*a, "LF5005",
+            fmt::format("access: needs a role lambdaform writes (generated, or under roles:); {} uses an "
+                        "external role, whose policies are managed elsewhere",
+                        name));
+    }
+  }
   if (role_for_policies && f.tracing_config && f.tracing_config->literal() &&
       f.tracing_config->literal()->mode == Value<std::string>("Active")) {
     Intrinsic arn = sub("arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess");
@@ -685,6 +705,7 @@ void Compiler::function(const std::string& name, const YNode& n) {
     t_.add(name + "Role", std::move(*generated));
   }
   t_.add(name, std::move(f));
+  if (const YNode* inv = n.find("invoke")) invoke(name, *inv);
 
   if (const YNode* days = n.find("log_retention_days")) {
     const std::string lg = name + "LogGroup";
@@ -1196,6 +1217,299 @@ void Compiler::deployments() {
     }
     t_.resource(it->second).attributes.update_policy = Json{{"CodeDeployLambdaAliasUpdate", update}};
     map_path("/Resources/" + it->second + "/UpdatePolicy", n);
+  }
+}
+
+// ---- access and IAM -------------------------------------------------------------------------
+
+// An ARN built from the stack's own partition, region and account.
+Json arn_sub(const std::string& tail) { return sub("arn:${AWS::Partition}:" + tail).to_json(); }
+
+// Environment variable names that usually hold secrets.
+bool looks_secret(const std::string& name) {
+  std::string up;
+  for (char c : name) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const char* word : {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY",
+                           "CREDENTIAL", "ACCESS_KEY"})
+    if (up.find(word) != std::string::npos) return true;
+  return false;
+}
+
+// Environment values: literals, intrinsics, or {ssm: PATH} / {secret: NAME, key: K} which become
+// CloudFormation dynamic references, so no secret is ever written into the template.
+void Compiler::environment(Function& f, const YNode& n, const std::string& tpath) {
+  map_path(tpath, n);
+  if (is_intrinsic(n)) {
+    if (auto x = value<Map<std::string>>(n, tpath)) f.environment = Environment{*x};
+    return;
+  }
+  if (!expect(n, YNode::Kind::mapping, "a mapping of environment variable names to values")) return;
+  Map<std::string> vars;
+  for (const auto& [k, v] : n.entries) {
+    const std::string vp = tpath + "/" + pointer_token(k.value);
+    map_path(vp, k);
+    if (v.kind == YNode::Kind::mapping && !is_intrinsic(v)) {
+      known_keys(v, {"ssm", "version", "secret", "key", "version_stage"}, "environment value " + k.value);
+      const YNode* ssm = v.find("ssm");
+      const YNode* secret = v.find("secret");
+      if ((ssm != nullptr) == (secret != nullptr)) {
+        missing(v, "LF3002", fmt::format("environment value {} takes ssm: PATH or secret: NAME", k.value));
+        continue;
+      }
+      if (ssm) {
+        auto path = plain_string(*ssm, "an SSM parameter name");
+        if (!path) continue;
+        std::string ref = "{{resolve:ssm:" + *path;
+        if (const YNode* ver = v.find("version"))
+          if (auto x = literal<std::int64_t>(*ver, vp)) ref += ":" + std::to_string(*x);
+        vars.emplace(k.value, ref + "}}");
+      } else {
+        auto name = plain_string(*secret, "a Secrets Manager secret name or ARN");
+        if (!name) continue;
+        std::string key, stage;
+        if (const YNode* kk = v.find("key"))
+          if (auto x = plain_string(*kk, "a JSON key")) key = *x;
+        if (const YNode* st = v.find("version_stage"))
+          if (auto x = plain_string(*st, "a version stage")) stage = *x;
+        vars.emplace(k.value, "{{resolve:secretsmanager:" + *name + ":SecretString:" + key +
+                                  (stage.empty() ? "" : ":" + stage) + "}}");
+      }
+      continue;
+    }
+    auto x = value<std::string>(v, vp);
+    if (!x) continue;
+    if (const std::string* lit = x->literal(); lit && looks_secret(k.value) && !lit->empty() &&
+                                               lit->rfind("{{resolve:", 0) != 0)
+      error(v, "LF5002",
+            fmt::format("{} looks like a secret, and a literal value would be written into the template "
+                        "for anyone with read access to see: use {{ssm: /path}} or {{secret: NAME, key: "
+                        "KEY}}, which become CloudFormation dynamic references",
+                        k.value));
+    vars.emplace(k.value, *x);
+  }
+  f.environment = Environment{Value<Map<std::string>>(std::move(vars))};
+}
+
+void Compiler::generated_role_settings(Role& r, const YNode& n, const std::string& tpath) {
+  if (const YNode* x = n.find("role_name"))
+    if (auto v = value<std::string>(*x, tpath + "/RoleName")) r.role_name = *v;
+  if (const YNode* x = n.find("permissions_boundary"))
+    if (auto v = value<std::string>(*x, tpath + "/PermissionsBoundary")) r.permissions_boundary = *v;
+  if (const YNode* x = n.find("managed_policy_arns"))
+    if (auto v = value<List<std::string>>(*x, tpath + "/ManagedPolicyArns")) {
+      if (const auto* extra = v->literal())
+        for (const auto& arn : *extra)
+          if (auto* list = r.managed_policy_arns->literal();
+              list && std::find(list->begin(), list->end(), arn) == list->end())
+            list->push_back(arn);
+    }
+}
+
+// Error when a statement allows every action of a service (or all) on every resource.
+void Compiler::lint_statements(const Json& statements, const YNode& at) {
+  for (const auto& st : statements) {
+    if (!st.is_object() || st.value("Effect", "") != "Allow") continue;
+    auto as_list = [](const Json& j) { return j.is_array() ? j : Json::array({j}); };
+    bool any_resource = false;
+    if (st.contains("Resource"))
+      for (const auto& r : as_list(st["Resource"])) any_resource = any_resource || r == "*";
+    if (!any_resource || !st.contains("Action")) continue;
+    for (const auto& a : as_list(st["Action"])) {
+      if (!a.is_string()) continue;
+      const std::string action = a.get<std::string>();
+      if (action == "*" || (action.size() > 2 && action.substr(action.size() - 2) == ":*")) {
+        error(at, "LF5001",
+              fmt::format("a statement allows {} on Resource \"*\": name the actions the function "
+                          "calls and the resources it calls them on",
+                          action == "*" ? "every action" : "every " + action.substr(0, action.size() - 2) + " action"));
+        break;
+      }
+    }
+  }
+}
+
+void Compiler::access(const std::string& fn, Role& role, const YNode& n, const std::string& role_id) {
+  const std::string tpath = "/Resources/" + pointer_token(role_id) + "/Properties/Policies";
+  if (!expect(n, YNode::Kind::mapping, "a mapping of access kinds")) return;
+  known_keys(n, {"ssm_parameters", "secrets", "rds_iam_auth", "kms_keys", "s3_read", "s3_write", "sqs_send",
+                 "invoke_functions", "statements"},
+             "access");
+  map_path(tpath, n);
+  Json statements = Json::array();
+  auto statement = [](const char* sid, Json actions, Json resources) {
+    Json st = Json::object();
+    st["Sid"] = sid;
+    st["Effect"] = "Allow";
+    st["Action"] = std::move(actions);
+    st["Resource"] = std::move(resources);
+    return st;
+  };
+  // Each kind reads a list of strings or intrinsics.
+  auto items = [&](const char* key) -> std::vector<Value<std::string>> {
+    const YNode* x = n.find(key);
+    if (!x) return {};
+    auto v = value<List<std::string>>(*x, tpath + "/" + key);
+    if (!v) return {};
+    if (const auto* lit = v->literal()) return *lit;
+    error(*x, "LF3002", fmt::format("access.{} takes a list (its items may be intrinsics)", key));
+    return {};
+  };
+  auto resource = [](const Value<std::string>& v, const std::function<Json(const std::string&)>& build) -> Json {
+    if (const std::string* s = v.literal()) return s->rfind("arn:", 0) == 0 ? Json(*s) : build(*s);
+    return detail::tree_of(v);
+  };
+
+  // SSM parameters: exact names get GetParameter(s); a "/prefix/*" also GetParametersByPath.
+  Json exact = Json::array(), prefix = Json::array();
+  for (const auto& p : items("ssm_parameters")) {
+    const std::string* s = p.literal();
+    if (s && s->size() > 2 && s->substr(s->size() - 2) == "/*") {
+      std::string path = s->substr(0, s->size() - 2);
+      std::string tail = "ssm:${AWS::Region}:${AWS::AccountId}:parameter" + std::string(path[0] == '/' ? "" : "/") + path;
+      prefix.push_back(arn_sub(tail));
+      prefix.push_back(arn_sub(tail + "/*"));
+    } else {
+      exact.push_back(resource(p, [](const std::string& name) {
+        return arn_sub("ssm:${AWS::Region}:${AWS::AccountId}:parameter" + std::string(name[0] == '/' ? "" : "/") + name);
+      }));
+    }
+  }
+  if (!exact.empty()) statements.push_back(statement("ReadSsmParameters", {"ssm:GetParameter", "ssm:GetParameters"}, exact));
+  if (!prefix.empty())
+    statements.push_back(statement("ReadSsmParameterPaths", {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"}, prefix));
+
+  Json secrets = Json::array();
+  for (const auto& sname : items("secrets"))
+    secrets.push_back(resource(sname, [](const std::string& name) {
+      // Secret ARNs end in "-" and six random characters.
+      return arn_sub("secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + name + "-??????");
+    }));
+  if (!secrets.empty()) statements.push_back(statement("ReadSecrets", "secretsmanager:GetSecretValue", secrets));
+
+  if (const YNode* rds = n.find("rds_iam_auth")) {
+    if (expect(*rds, YNode::Kind::mapping, "a mapping with db_resource_id and db_user")) {
+      known_keys(*rds, {"db_resource_id", "db_user"}, "rds_iam_auth");
+      const YNode* id = rds->find("db_resource_id");
+      const YNode* user = rds->find("db_user");
+      if (!id || !user) {
+        missing(*rds, "LF3003", "rds_iam_auth needs db_resource_id (the cluster's or instance's resource id) and db_user");
+      } else {
+        auto idv = value<std::string>(*id, tpath + "/rds");
+        auto userv = value<std::string>(*user, tpath + "/rds");
+        if (idv && userv)
+          statements.push_back(statement(
+              "ConnectToRdsWithIamAuth", "rds-db:connect",
+              sub("arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:${DbResourceId}/${DbUser}",
+                  Json{{"DbResourceId", detail::tree_of(*idv)}, {"DbUser", detail::tree_of(*userv)}})
+                  .to_json()));
+      }
+    }
+  }
+
+  // KMS: key ids and ARNs directly; aliases through kms:ResourceAliases (Decrypt names no alias).
+  Json keys = Json::array(), aliases = Json::array();
+  for (const auto& k : items("kms_keys")) {
+    const std::string* s = k.literal();
+    if (s && s->rfind("alias/", 0) == 0) aliases.push_back(*s);
+    else keys.push_back(resource(k, [](const std::string& id) { return arn_sub("kms:${AWS::Region}:${AWS::AccountId}:key/" + id); }));
+  }
+  if (!keys.empty()) statements.push_back(statement("DecryptWithKeys", "kms:Decrypt", keys));
+  if (!aliases.empty()) {
+    Json st = statement("DecryptWithKeyAliases", "kms:Decrypt", arn_sub("kms:${AWS::Region}:${AWS::AccountId}:key/*"));
+    st["Condition"] = {{"ForAnyValue:StringEquals", {{"kms:ResourceAliases", aliases}}}};
+    statements.push_back(st);
+  }
+
+  auto s3 = [&](const char* key, const char* sid, const char* action) {
+    Json objects = Json::array();
+    for (const auto& o : items(key))
+      objects.push_back(resource(o, [](const std::string& path) { return arn_sub("s3:::" + path); }));
+    if (!objects.empty()) statements.push_back(statement(sid, action, objects));
+  };
+  s3("s3_read", "ReadS3Objects", "s3:GetObject");
+  s3("s3_write", "WriteS3Objects", "s3:PutObject");
+
+  Json queues = Json::array();
+  for (const auto& q : items("sqs_send"))
+    queues.push_back(resource(q, [](const std::string& name) { return arn_sub("sqs:${AWS::Region}:${AWS::AccountId}:" + name); }));
+  if (!queues.empty()) statements.push_back(statement("SendToQueues", "sqs:SendMessage", queues));
+
+  if (const YNode* inv = n.find("invoke_functions")) {
+    Json targets = Json::array();
+    if (expect(*inv, YNode::Kind::sequence, "a list of function names of this spec"))
+      for (const auto& item : inv->items) {
+        auto target = plain_string(item, "a function name of this spec");
+        if (!target) continue;
+        if (std::find(function_names_.begin(), function_names_.end(), *target) == function_names_.end()) {
+          std::string hint = detail::did_you_mean(*target, function_names_);
+          error(item, "LF3005", fmt::format("invoke_functions names '{}', which is not a function of this spec{}",
+                                            *target, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+          continue;
+        }
+        targets.push_back(get_att(*target, "Arn").to_json());
+        targets.push_back(sub("${" + *target + ".Arn}:*").to_json());  // its versions and aliases
+      }
+    if (!targets.empty()) statements.push_back(statement("InvokeFunctions", "lambda:InvokeFunction", targets));
+  }
+
+  if (const YNode* raw = n.find("statements")) {
+    if (expect(*raw, YNode::Kind::sequence, "a list of IAM policy statements")) {
+      Json extra = json(*raw);
+      lint_statements(extra, *raw);
+      for (auto& st : extra) statements.push_back(st);
+    }
+  }
+  if (statements.empty()) return;
+  Policy p;
+  p.policy_name = fn + "-access";
+  p.policy_document = Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+  if (!role.policies) role.policies = List<Policy>{};
+  if (auto* list = role.policies->literal()) {
+    map_path(tpath + "/" + std::to_string(list->size()), n);
+    list->push_back(p);
+  }
+}
+
+// Who may invoke the function: one AWS::Lambda::Permission per entry.
+void Compiler::invoke(const std::string& fn, const YNode& n) {
+  if (!expect(n, YNode::Kind::sequence, "a list of {service: ..., source_arn: ..., source_account: ...}")) return;
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    const YNode& e = n.items[i];
+    if (!expect(e, YNode::Kind::mapping, "a mapping with service: or principal:")) continue;
+    known_keys(e, {"service", "principal", "source_arn", "source_account", "principal_org_id", "action"}, "invoke");
+    const std::string id = fn + "InvokePermission" + std::to_string(i + 1);
+    const std::string props = "/Resources/" + id + "/Properties";
+    map_path("/Resources/" + id, e);
+    Permission p;
+    p.action = "lambda:InvokeFunction";
+    p.function_name = get_att(fn, "Arn");
+    const YNode* service = e.find("service");
+    const YNode* principal = e.find("principal");
+    if ((service != nullptr) == (principal != nullptr)) {
+      missing(e, "LF3003", "an invoke entry names exactly one of service: (e.g. events.amazonaws.com) or principal: (an account)");
+      continue;
+    }
+    if (auto x = value<std::string>(service ? *service : *principal, props + "/Principal")) p.principal = *x;
+    if (const YNode* a = e.find("action"))
+      if (auto x = value<std::string>(*a, props + "/Action")) p.action = *x;
+    if (const YNode* a = e.find("source_arn"))
+      if (auto x = value<std::string>(*a, props + "/SourceArn")) p.source_arn = *x;
+    if (const YNode* a = e.find("source_account"))
+      if (auto x = value<std::string>(*a, props + "/SourceAccount")) p.source_account = *x;
+    if (const YNode* a = e.find("principal_org_id"))
+      if (auto x = value<std::string>(*a, props + "/PrincipalOrgID")) p.principal_org_id = *x;
+    if (service && service->kind == YNode::Kind::scalar) {
+      if (service->value == "s3.amazonaws.com" && !p.source_account)
+        error(*service, "LF5004",
+              "s3.amazonaws.com without source_account lets any account's bucket with that name invoke "
+              "the function (bucket names can be re-registered): add source_account: !Ref AWS::AccountId");
+      else if (!p.source_arn && !p.source_account)
+        warning(*service, "LF5003",
+                fmt::format("{} may invoke {} on behalf of anyone (the confused-deputy problem): add "
+                            "source_arn or source_account",
+                            service->value, fn));
+    }
+    t_.add(id, std::move(p));
   }
 }
 

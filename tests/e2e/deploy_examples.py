@@ -63,6 +63,17 @@ EXAMPLES = {
         "zips": {"orders-artifacts-123456789012/orders/ingest-1.zip": {"app.py": APP_PY}},
         "expect_versions": {"Ingest": 1},
     },
+    # The role's inline policy (SSM, rds-db:connect) is read back with get-role-policy and the
+    # environment must hold the {{resolve:ssm:...}} dynamic reference as rendered (moto passes
+    # it through unresolved), never a resolved value.
+    "ssm-rds": {
+        "params": {
+            "PrivateSubnets": "subnet-0123456789abcdef2,subnet-0123456789abcdef3",
+            "AppSecurityGroup": "sg-0123456789abcdef0",
+            "DatabaseSecurityGroup": "sg-0123456789abcdef1",
+            "DbResourceId": "cluster-ABCDEFGHIJKLMNOPQRSTUVWXY0",
+        },
+    },
     "vpc-migration": {
         "params": {
             "PublicSubnets": "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
