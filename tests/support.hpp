@@ -20,7 +20,8 @@ inline lf::Parameter param(std::string type) {
 }
 
 /// Attributes with a condition and DependsOn.
-inline lf::ResourceAttributes attrs(std::optional<std::string> condition, std::vector<std::string> depends_on) {
+inline lf::ResourceAttributes attrs(std::optional<std::string> condition,
+                                    std::vector<std::string> depends_on) {
   lf::ResourceAttributes a;
   a.condition = std::move(condition);
   a.depends_on = std::move(depends_on);
@@ -73,7 +74,8 @@ inline std::vector<std::string> lines(const lf::Diagnostics& ds) {
 }
 
 /// Validates with a fixed date so runtime deprecation results do not move with the calendar.
-inline std::vector<std::string> check(const lf::Template& t, const std::string& today = "2026-11-27") {
+inline std::vector<std::string> check(const lf::Template& t,
+                                      const std::string& today = "2026-11-27") {
   lf::ValidateOptions o;
   o.today = today;
   return lines(lf::validate(t, o));

@@ -15,7 +15,9 @@ namespace {
 
 const Json& resources_of(const Json& tree) {
   static const Json kEmpty = Json::object();
-  return tree.is_object() && tree.contains("Resources") && tree["Resources"].is_object() ? tree["Resources"] : kEmpty;
+  return tree.is_object() && tree.contains("Resources") && tree["Resources"].is_object()
+             ? tree["Resources"]
+             : kEmpty;
 }
 
 // Function logical id → its Version logical ids (Version.FunctionName is a Ref to the function).
@@ -35,19 +37,23 @@ std::map<std::string, std::set<std::string>> versions_by_function(const Json& tr
 
 std::string describe_version(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_object() && v.contains("Fn::GetAtt") && v["Fn::GetAtt"].is_array() && !v["Fn::GetAtt"].empty())
+  if (v.is_object() && v.contains("Fn::GetAtt") && v["Fn::GetAtt"].is_array() &&
+      !v["Fn::GetAtt"].empty())
     return v["Fn::GetAtt"][0].get<std::string>();
   return v.dump();
 }
 
 std::string describe_alias(const Json& props) {
-  std::string out = props.contains("FunctionVersion") ? describe_version(props["FunctionVersion"]) : "?";
-  if (props.contains("RoutingConfig") && props["RoutingConfig"].contains("AdditionalVersionWeights"))
+  std::string out =
+      props.contains("FunctionVersion") ? describe_version(props["FunctionVersion"]) : "?";
+  if (props.contains("RoutingConfig") &&
+      props["RoutingConfig"].contains("AdditionalVersionWeights"))
     for (const auto& w : props["RoutingConfig"]["AdditionalVersionWeights"])
       if (w.is_object() && w.contains("FunctionVersion"))
         out += fmt::format(" + {}% {}",
                            w.contains("FunctionWeight") && w["FunctionWeight"].is_number()
-                               ? w["FunctionWeight"].get<double>() * 100 : 0.0,
+                               ? w["FunctionWeight"].get<double>() * 100
+                               : 0.0,
                            describe_version(w["FunctionVersion"]));
   return out;
 }
@@ -55,7 +61,8 @@ std::string describe_alias(const Json& props) {
 }  // namespace
 
 bool Plan::publishes() const noexcept {
-  return std::any_of(versions.begin(), versions.end(), [](const VersionChange& v) { return !v.published.empty(); });
+  return std::any_of(versions.begin(), versions.end(),
+                     [](const VersionChange& v) { return !v.published.empty(); });
 }
 
 Plan plan(const Json& old_tree, const Json& new_tree) {
@@ -75,8 +82,10 @@ Plan plan(const Json& old_tree, const Json& new_tree) {
     std::set_difference(n.begin(), n.end(), o.begin(), o.end(), std::back_inserter(c.published));
     std::set_difference(o.begin(), o.end(), n.begin(), n.end(), std::back_inserter(c.dropped));
     const Json empty = Json::object();
-    const Json& op = old_rs.contains(f) && old_rs[f].contains("Properties") ? old_rs[f]["Properties"] : empty;
-    const Json& np = new_rs.contains(f) && new_rs[f].contains("Properties") ? new_rs[f]["Properties"] : empty;
+    const Json& op =
+        old_rs.contains(f) && old_rs[f].contains("Properties") ? old_rs[f]["Properties"] : empty;
+    const Json& np =
+        new_rs.contains(f) && new_rs[f].contains("Properties") ? new_rs[f]["Properties"] : empty;
     std::set<std::string> keys;
     for (auto it = op.begin(); it != op.end(); ++it) keys.insert(it.key());
     for (auto it = np.begin(); it != np.end(); ++it) keys.insert(it.key());
@@ -89,9 +98,11 @@ Plan plan(const Json& old_tree, const Json& new_tree) {
   }
   std::set<std::string> aliases;
   for (auto it = old_rs.begin(); it != old_rs.end(); ++it)
-    if (it.value().is_object() && it.value().value("Type", "") == "AWS::Lambda::Alias") aliases.insert(it.key());
+    if (it.value().is_object() && it.value().value("Type", "") == "AWS::Lambda::Alias")
+      aliases.insert(it.key());
   for (auto it = new_rs.begin(); it != new_rs.end(); ++it)
-    if (it.value().is_object() && it.value().value("Type", "") == "AWS::Lambda::Alias") aliases.insert(it.key());
+    if (it.value().is_object() && it.value().value("Type", "") == "AWS::Lambda::Alias")
+      aliases.insert(it.key());
   for (const auto& a : aliases) {
     const bool in_old = old_rs.contains(a), in_new = new_rs.contains(a);
     const Json empty = Json::object();
@@ -99,7 +110,9 @@ Plan plan(const Json& old_tree, const Json& new_tree) {
     const Json& np = in_new && new_rs[a].contains("Properties") ? new_rs[a]["Properties"] : empty;
     AliasMove m;
     m.alias = a;
-    m.name = np.value("Name", op.value("Name", Json(a))).is_string() ? np.value("Name", op.value("Name", Json(a))).get<std::string>() : a;
+    m.name = np.value("Name", op.value("Name", Json(a))).is_string()
+                 ? np.value("Name", op.value("Name", Json(a))).get<std::string>()
+                 : a;
     m.from = in_old ? describe_alias(op) : "";
     m.to = in_new ? describe_alias(np) : "";
     if (m.from != m.to) p.aliases.push_back(std::move(m));
@@ -112,15 +125,19 @@ std::string format_plan(const Plan& p) {
   if (!p.publishes()) out += "No new versions.\n";
   for (const auto& c : p.versions) {
     if (!c.published.empty()) {
-      std::string why = c.changed.empty() ? "the version hash changed (hash input outside the properties, e.g. a --param value)"
-                                          : fmt::format("{} changed", fmt::join(c.changed, ", "));
-      out += fmt::format("- **{}** publishes {} because {}\n", c.function, fmt::join(c.published, ", "), why);
+      std::string why =
+          c.changed.empty()
+              ? "the version hash changed (hash input outside the properties, e.g. a --param value)"
+              : fmt::format("{} changed", fmt::join(c.changed, ", "));
+      out += fmt::format("- **{}** publishes {} because {}\n", c.function,
+                         fmt::join(c.published, ", "), why);
     } else {
       out += fmt::format("- {}: no new version\n", c.function);
     }
     if (!c.dropped.empty())
-      out += fmt::format("- {}: {} leave the template; published versions are retained (DeletionPolicy: Retain)\n",
-                         c.function, fmt::join(c.dropped, ", "));
+      out += fmt::format(
+          "- {}: {} leave the template; published versions are retained (DeletionPolicy: Retain)\n",
+          c.function, fmt::join(c.dropped, ", "));
   }
   out += "\n## Aliases\n\n";
   if (p.aliases.empty()) out += "No alias moves.\n";
@@ -135,7 +152,8 @@ std::string format_plan(const Plan& p) {
   return out;
 }
 
-std::optional<Json> read_template(std::string_view text, const std::string& file, Diagnostics& diagnostics) {
+std::optional<Json> read_template(std::string_view text, const std::string& file,
+                                  Diagnostics& diagnostics) {
   detail::LoadLimits limits;
   limits.max_bytes = 4u << 20;  // CloudFormation's own limit is 1 MB
   limits.max_nodes = 2000000;

@@ -63,12 +63,24 @@ bool is_set(const M& m) {
 
 // ---- emission -------------------------------------------------------------------------------
 
-inline Json tree_of(const std::string& s) { return s; }
-inline Json tree_of(std::int64_t n) { return n; }
-inline Json tree_of(bool b) { return b; }
-inline Json tree_of(double d) { return d; }
-inline Json tree_of(const Json& j) { return j; }
-inline Json tree_of(const Intrinsic& i) { return i.to_json(); }
+inline Json tree_of(const std::string& s) {
+  return s;
+}
+inline Json tree_of(std::int64_t n) {
+  return n;
+}
+inline Json tree_of(bool b) {
+  return b;
+}
+inline Json tree_of(double d) {
+  return d;
+}
+inline Json tree_of(const Json& j) {
+  return j;
+}
+inline Json tree_of(const Intrinsic& i) {
+  return i.to_json();
+}
 template <class T>
 Json tree_of(const Value<T>& v);
 template <class T>
@@ -138,8 +150,8 @@ void check_string(const std::string& s, const Constraint& c, std::string_view na
 void check_integer(std::int64_t n, const Constraint& c, std::string_view name,
                    const std::string& path, Sink& sink);
 /// Checks a list's item count.
-void check_count(std::size_t n, const Constraint& c, std::string_view name,
-                 const std::string& path, Sink& sink);
+void check_count(std::size_t n, const Constraint& c, std::string_view name, const std::string& path,
+                 Sink& sink);
 
 template <class T>
 void check_literal(const T& v, const Constraint& c, std::string_view name, const std::string& path,
@@ -192,7 +204,8 @@ void check_literal(const T& v, const Constraint& c, std::string_view name, const
       }
     }
   } else if constexpr (is_map<T>::value) {
-    for (const auto& [k, x] : v) check_literal(x, Constraint{}, k, path + "/" + pointer_token(k), sink);
+    for (const auto& [k, x] : v)
+      check_literal(x, Constraint{}, k, path + "/" + pointer_token(k), sink);
   } else if constexpr (has_fields<T>::value) {
     check_fields(v, path, sink);
   }

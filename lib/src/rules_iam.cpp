@@ -31,8 +31,9 @@ void check_policy_document(const Json& doc, const std::string& path, Sink& sink)
     else if (!s["Effect"].is_string() && !Intrinsic::from_json(s["Effect"]))
       sink.error("E3012", sp + "/Effect", "Effect must be the string Allow or Deny");
     else if (s["Effect"].is_string() && s["Effect"] != "Allow" && s["Effect"] != "Deny")
-      sink.error("E3030", sp + "/Effect",
-                 fmt::format("Effect '{}' is not one of: Allow, Deny", s["Effect"].get<std::string>()));
+      sink.error(
+          "E3030", sp + "/Effect",
+          fmt::format("Effect '{}' is not one of: Allow, Deny", s["Effect"].get<std::string>()));
   }
 }
 
@@ -49,7 +50,8 @@ void check_rules(const Role& r, const std::string& path, const RuleContext&, Sin
     const Policy* p = (*policies)[i].literal();
     if (!p || !p->policy_document) continue;
     if (const Json* doc = p->policy_document->literal())
-      check_policy_document(*doc, path + "/Policies/" + std::to_string(i) + "/PolicyDocument", sink);
+      check_policy_document(*doc, path + "/Policies/" + std::to_string(i) + "/PolicyDocument",
+                            sink);
   }
 }
 

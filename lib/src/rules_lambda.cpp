@@ -102,10 +102,8 @@ void check_code(const Function& f, const std::string& path, Sink& sink) {
   else if (kinds > 1)
     sink.error("E3014", cp,
                "Code has more than one of S3Bucket/S3Key, ZipFile and ImageUri; keep exactly one");
-  if (code->s3_bucket && !code->s3_key)
-    sink.error("E3003", cp, "Code.S3Bucket needs Code.S3Key");
-  if (code->s3_key && !code->s3_bucket)
-    sink.error("E3003", cp, "Code.S3Key needs Code.S3Bucket");
+  if (code->s3_bucket && !code->s3_key) sink.error("E3003", cp, "Code.S3Bucket needs Code.S3Key");
+  if (code->s3_key && !code->s3_bucket) sink.error("E3003", cp, "Code.S3Key needs Code.S3Bucket");
   if (code->s3_object_version && !s3)
     sink.error("E3003", cp, "Code.S3ObjectVersion needs Code.S3Bucket and Code.S3Key");
 
@@ -113,33 +111,39 @@ void check_code(const Function& f, const std::string& path, Sink& sink) {
   const bool image = package && *package == "Image";
   if (image) {
     if (!code->image_uri) sink.error("E3003", cp, "PackageType Image needs Code.ImageUri");
-    for (auto [set, name] : {std::pair{f.runtime.has_value(), "Runtime"},
-                             std::pair{f.handler.has_value(), "Handler"},
-                             std::pair{f.layers.has_value(), "Layers"}})
+    for (auto [set, name] :
+         {std::pair{f.runtime.has_value(), "Runtime"}, std::pair{f.handler.has_value(), "Handler"},
+          std::pair{f.layers.has_value(), "Layers"}})
       if (set)
-        sink.error("E3685", path + "/" + name,
-                   fmt::format("{} is not allowed for a container image function (PackageType Image)", name));
+        sink.error(
+            "E3685", path + "/" + name,
+            fmt::format("{} is not allowed for a container image function (PackageType Image)",
+                        name));
   } else if (code->image_uri) {
     sink.error("E3003", path, "Code.ImageUri needs PackageType: Image");
   } else if (!code->image_uri) {
-    if (!f.runtime) sink.error("E3003", path, "required property Runtime is missing (a Zip package needs it)");
-    if (!f.handler) sink.error("E3003", path, "required property Handler is missing (a Zip package needs it)");
+    if (!f.runtime)
+      sink.error("E3003", path, "required property Runtime is missing (a Zip package needs it)");
+    if (!f.handler)
+      sink.error("E3003", path, "required property Handler is missing (a Zip package needs it)");
   }
 
   if (!code->zip_file) return;
   const std::string zp = cp + "/ZipFile";
   if (const std::string* runtime = lit(f.runtime)) {
     if (!starts_with(*runtime, "python") && !starts_with(*runtime, "nodejs"))
-      sink.error("E3677", zp,
-                 fmt::format("inline ZipFile code needs a python or nodejs runtime, not {}", *runtime));
+      sink.error(
+          "E3677", zp,
+          fmt::format("inline ZipFile code needs a python or nodejs runtime, not {}", *runtime));
   } else if (!f.runtime) {
     sink.error("E3678", zp, "inline ZipFile code needs a Runtime");
   }
   if (const std::string* handler = lit(f.handler); handler && !starts_with(*handler, "index."))
-    sink.error("LF2001", path + "/Handler",
-               fmt::format("Handler '{}' cannot work with inline ZipFile code, which Lambda stores as "
-                           "index.py or index.js: use index.<function>",
-                           *handler));
+    sink.error(
+        "LF2001", path + "/Handler",
+        fmt::format("Handler '{}' cannot work with inline ZipFile code, which Lambda stores as "
+                    "index.py or index.js: use index.<function>",
+                    *handler));
   if (const std::string* zip = code->zip_file->literal(); zip && zip->size() > kZipFileLimit)
     sink.error("LF2002", zp,
                fmt::format("inline ZipFile code is {} bytes, above Lambda's limit of {} bytes; "
@@ -211,11 +215,14 @@ void check_logging(const Function& f, const std::string& path, Sink& sink) {
 void check_role(const Function& f, const std::string& path, Sink& sink) {
   const std::string* role = lit(f.role);
   if (!role) return;
-  if (!std::regex_match(*role, cached_regex(sink, "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")))
-    sink.error("E1156", path + "/Role",
-               fmt::format("Role '{}' is not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME); "
-                           "use !GetAtt <Role>.Arn for a role in this template",
-                           *role));
+  if (!std::regex_match(
+          *role,
+          cached_regex(sink, "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")))
+    sink.error(
+        "E1156", path + "/Role",
+        fmt::format("Role '{}' is not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME); "
+                    "use !GetAtt <Role>.Arn for a role in this template",
+                    *role));
 }
 
 }  // namespace
@@ -238,9 +245,9 @@ void check_rules(const Alias& a, const std::string& path, const RuleContext&, Si
     for (std::size_t i = 0; i < weights->size(); ++i) {
       const VersionWeight* w = (*weights)[i].literal();
       if (!w) continue;
-      const std::string wp =
-          path + "/RoutingConfig/AdditionalVersionWeights/" + std::to_string(i);
-      if (const double* weight = lit(w->function_weight); weight && !(*weight >= 0.0 && *weight <= 1.0))
+      const std::string wp = path + "/RoutingConfig/AdditionalVersionWeights/" + std::to_string(i);
+      if (const double* weight = lit(w->function_weight);
+          weight && !(*weight >= 0.0 && *weight <= 1.0))
         sink.error("E3034", wp + "/FunctionWeight",
                    fmt::format("FunctionWeight {} is outside 0.0–1.0", *weight));
       if (const std::string* v = lit(w->function_version); v && primary && *v == *primary)

@@ -29,9 +29,9 @@ using detail::YNode;
 
 // The intrinsic functions a spec may use in short form (!Name).
 constexpr std::array<std::string_view, 20> kIntrinsicTags = {
-    "Ref",    "Condition", "And",       "Base64", "Cidr",   "Equals",      "FindInMap",
-    "GetAZs", "GetAtt",    "If",        "ImportValue", "Join", "Length", "Not",
-    "Or",     "Select",    "Split",     "Sub",    "ToJsonString", "Transform"};
+    "Ref",    "Condition", "And",   "Base64",      "Cidr",         "Equals",   "FindInMap",
+    "GetAZs", "GetAtt",    "If",    "ImportValue", "Join",         "Length",   "Not",
+    "Or",     "Select",    "Split", "Sub",         "ToJsonString", "Transform"};
 
 std::string snake_case(std::string_view cfn) {
   std::string out;
@@ -70,7 +70,8 @@ std::string kind_name(const YNode& n) {
     case YNode::Kind::scalar:
       break;
   }
-  if (n.tag == "!" || n.tag == "tag:yaml.org,2002:str") return fmt::format("the string '{}'", n.value);
+  if (n.tag == "!" || n.tag == "tag:yaml.org,2002:str")
+    return fmt::format("the string '{}'", n.value);
   if (!n.tag.empty() && n.tag[0] == '!') return "an intrinsic (" + n.tag + ")";
   if (!n.tag.empty()) return "a value tagged " + n.tag;
   Json v = detail::resolve_plain(n.value);
@@ -94,7 +95,8 @@ class Compiler {
     diags_.push_back(Diagnostic{Severity::error, std::move(rule), std::move(message), "", loc(at)});
   }
   void warning(const YNode& at, std::string rule, std::string message) {
-    diags_.push_back(Diagnostic{Severity::warning, std::move(rule), std::move(message), "", loc(at)});
+    diags_.push_back(
+        Diagnostic{Severity::warning, std::move(rule), std::move(message), "", loc(at)});
   }
   void map_path(const std::string& tpath, const YNode& n) { source_map_.emplace(tpath, loc(n)); }
 
@@ -105,7 +107,8 @@ class Compiler {
     return false;
   }
   // Reports keys not in `allowed`, with a did-you-mean.
-  void known_keys(const YNode& map, const std::vector<std::string>& allowed, std::string_view where) {
+  void known_keys(const YNode& map, const std::vector<std::string>& allowed,
+                  std::string_view where) {
     for (const auto& [k, v] : map.entries) {
       if (std::find(allowed.begin(), allowed.end(), k.value) != allowed.end()) continue;
       with_unknown_keys_.insert(&map);
@@ -139,15 +142,18 @@ class Compiler {
     if (n.kind == YNode::Kind::mapping && n.entries.size() == 1) {
       const YNode& key = n.entries[0].first;
       if (key.value.rfind("Fn::", 0) == 0 &&
-          std::find(kIntrinsicTags.begin(), kIntrinsicTags.end(), key.value.substr(4)) == kIntrinsicTags.end()) {
+          std::find(kIntrinsicTags.begin(), kIntrinsicTags.end(), key.value.substr(4)) ==
+              kIntrinsicTags.end()) {
         std::vector<std::string> names;
         for (auto t : kIntrinsicTags) names.push_back("Fn::" + std::string(t));
         std::string hint = detail::did_you_mean(key.value, names);
-        error(key, "LF3011", fmt::format("unknown intrinsic function {}{}", key.value,
-                                         hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint)));
+        error(key, "LF3011",
+              fmt::format("unknown intrinsic function {}{}", key.value,
+                          hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint)));
         return std::nullopt;
       }
-      if (key.value == "Ref" || key.value.rfind("Fn::", 0) == 0) return Intrinsic::from_json(json(n));
+      if (key.value == "Ref" || key.value.rfind("Fn::", 0) == 0)
+        return Intrinsic::from_json(json(n));
     }
     return std::nullopt;
   }
@@ -182,10 +188,12 @@ class Compiler {
   void function(const std::string& name, const YNode& n);
   bool valid_function_name(const std::string& name, const YNode& n);
   void code(Function& f, const YNode& n, const std::string& tpath);
-  void vpc(const std::string& name, Function& f, const YNode& n, Role* generated, const std::string& tpath);
+  void vpc(const std::string& name, Function& f, const YNode& n, Role* generated,
+           const std::string& tpath);
   void outputs(const YNode& n);
   void versions(const std::string& name, const YNode& n);
-  void aliases(const std::string& name, const YNode& n, const std::optional<Handle<Version>>& current);
+  void aliases(const std::string& name, const YNode& n,
+               const std::optional<Handle<Version>>& current);
   std::optional<Value<std::string>> alias_version(const std::string& fn, const YNode& n,
                                                   const std::optional<Handle<Version>>& current,
                                                   const std::string& tpath);
@@ -196,7 +204,8 @@ class Compiler {
   void invoke(const std::string& fn, const YNode& n);
   void lint_statements(const Json& statements, const YNode& at);
   std::optional<Value<List<std::string>>> network_list(const YNode& n, const std::string& tpath);
-  void apply_tags(std::optional<Value<List<Tag>>>& tags, const std::vector<std::pair<std::string, Value<std::string>>>& own);
+  void apply_tags(std::optional<Value<List<Tag>>>& tags,
+                  const std::vector<std::pair<std::string, Value<std::string>>>& own);
   void add_managed_policy(Role& r, const std::string& policy);
   void raw_properties(const std::string& logical_id, const YNode& n, const std::string& prefix);
   void locate(Diagnostics& ds) const;
@@ -262,19 +271,32 @@ std::optional<T> Compiler::literal(const YNode& n, const std::string& tpath) {
     // A string is exactly the text written, whatever a YAML resolver would make of it.
     if (!tag_ok(n)) return std::nullopt;
     if (n.kind != YNode::Kind::scalar || is_intrinsic(n)) {
-      error(n, "LF3002", fmt::format("expected a string, found {}{}", kind_name(n),
-                                     is_intrinsic(n) ? " (this key takes no intrinsics)" : ""));
+      error(n, "LF3002",
+            fmt::format("expected a string, found {}{}", kind_name(n),
+                        is_intrinsic(n) ? " (this key takes no intrinsics)" : ""));
       return std::nullopt;
     }
     return n.value;
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    // YAML 1.1 (CloudFormation, PyYAML) reads 0755 as octal 493, YAML 1.2 as 755: refuse the guess.
+    static const std::regex kLeadingZero("[-+]?0[0-9_]+");
+    if (n.is_plain() && std::regex_match(n.value, kLeadingZero)) {
+      error(n, "LF3002",
+            fmt::format(
+                "{} is ambiguous: YAML 1.1 reads a leading 0 as octal, YAML 1.2 as decimal; write "
+                "the number without leading zeros",
+                n.value));
+      return std::nullopt;
+    }
     if (n.is_plain()) {
       Json v = detail::resolve_plain(n.value);
       if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<std::int64_t>();
       if (v.is_number_unsigned() && v.get<std::uint64_t>() <= std::uint64_t{INT64_MAX})
         return static_cast<std::int64_t>(v.get<std::uint64_t>());
-      if (v.is_number_unsigned() || (v.is_number_float() && n.value.find_first_of(".eE") == std::string::npos)) {
-        error(n, "LF3002", fmt::format("the number {} is too large to be an integer here", n.value));
+      if (v.is_number_unsigned() ||
+          (v.is_number_float() && n.value.find_first_of(".eE") == std::string::npos)) {
+        error(n, "LF3002",
+              fmt::format("the number {} is too large to be an integer here", n.value));
         return std::nullopt;
       }
     }
@@ -305,13 +327,17 @@ std::optional<T> Compiler::literal(const YNode& n, const std::string& tpath) {
       const std::string ip = tpath + "/" + std::to_string(i);
       if constexpr (detail::is_value<Item>::value) {
         auto v = value<typename Item::literal_type>(n.items[i], ip);
-        if (v) out.push_back(std::move(*v));
-        else ok = false;
+        if (v)
+          out.push_back(std::move(*v));
+        else
+          ok = false;
       } else {
         map_path(ip, n.items[i]);
         auto v = literal<Item>(n.items[i], ip);
-        if (v) out.push_back(std::move(*v));
-        else ok = false;
+        if (v)
+          out.push_back(std::move(*v));
+        else
+          ok = false;
       }
     }
     return ok ? std::optional<T>(std::move(out)) : std::nullopt;
@@ -324,8 +350,10 @@ std::optional<T> Compiler::literal(const YNode& n, const std::string& tpath) {
       // A finding about an entry (its name, or its value) points at the entry's key.
       map_path(tpath + "/" + pointer_token(k.value), k);
       auto x = value<typename Item::literal_type>(v, tpath + "/" + pointer_token(k.value));
-      if (x) out.emplace(k.value, std::move(*x));
-      else ok = false;
+      if (x)
+        out.emplace(k.value, std::move(*x));
+      else
+        ok = false;
     }
     return ok ? std::optional<T>(std::move(out)) : std::nullopt;
   } else {
@@ -335,7 +363,8 @@ std::optional<T> Compiler::literal(const YNode& n, const std::string& tpath) {
 
 // Reads a struct from a mapping whose keys are the snake_case names of its fields() table.
 template <class T>
-std::optional<T> Compiler::fields_from(const YNode& n, const std::string& tpath, std::string_view where) {
+std::optional<T> Compiler::fields_from(const YNode& n, const std::string& tpath,
+                                       std::string_view where) {
   if (!expect(n, YNode::Kind::mapping, "a mapping")) return std::nullopt;
   map_path(tpath, n);
   T out{};
@@ -352,17 +381,23 @@ std::optional<T> Compiler::fields_from(const YNode& n, const std::string& tpath,
     if constexpr (detail::is_optional<M>::value) {
       using Inner = typename M::value_type;
       if constexpr (detail::is_value<Inner>::value) {
-        if (auto x = value<typename Inner::literal_type>(*v, child)) member = std::move(*x);
-        else ok = false;
+        if (auto x = value<typename Inner::literal_type>(*v, child))
+          member = std::move(*x);
+        else
+          ok = false;
       } else {
         map_path(child, *v);
-        if (auto x = literal<Inner>(*v, child)) member = std::move(*x);
-        else ok = false;
+        if (auto x = literal<Inner>(*v, child))
+          member = std::move(*x);
+        else
+          ok = false;
       }
     } else if constexpr (std::is_same_v<M, std::string>) {
       map_path(child, *v);
-      if (auto x = literal<std::string>(*v, child)) member = *x;
-      else ok = false;
+      if (auto x = literal<std::string>(*v, child))
+        member = *x;
+      else
+        ok = false;
     } else if constexpr (detail::is_vector<M>::value) {
       map_path(child, *v);
       if (expect(*v, YNode::Kind::sequence, "a list"))
@@ -384,9 +419,9 @@ SpecResult Compiler::run(std::string_view text) {
   if (!loaded.root) {
     result.diagnostics = std::move(loaded.diagnostics);
     if (result.diagnostics.empty())
-      result.diagnostics.push_back(Diagnostic{Severity::error, "LF3003",
-                                              "the spec is empty: it needs at least stack: and functions:",
-                                              "", SourceLocation{file_, 1, 1}});
+      result.diagnostics.push_back(Diagnostic{
+          Severity::error, "LF3003", "the spec is empty: it needs at least stack: and functions:",
+          "", SourceLocation{file_, 1, 1}});
     return result;
   }
   const YNode& root = *loaded.root;
@@ -398,7 +433,8 @@ SpecResult Compiler::run(std::string_view text) {
              {"stack", "description", "parameters", "conditions", "mappings", "network", "roles",
               "functions", "outputs", "tags", "default_outputs"},
              "the spec");
-  if (const YNode* d = root.find("default_outputs")) default_outputs_ = literal<bool>(*d, "").value_or(true);
+  if (const YNode* d = root.find("default_outputs"))
+    default_outputs_ = literal<bool>(*d, "").value_or(true);
 
   if (const YNode* s = root.find("stack")) {
     if (auto name = plain_string(*s, "a stack name")) {
@@ -422,8 +458,8 @@ SpecResult Compiler::run(std::string_view text) {
     if (std::none_of(t_.parameters.begin(), t_.parameters.end(),
                      [&](const auto& p) { return p.first == name; }))
       diags_.push_back(Diagnostic{Severity::error, "LF3008",
-                                  fmt::format("--param {} names no parameter of this spec", name), "",
-                                  SourceLocation{file_, root.line, root.column}});
+                                  fmt::format("--param {} names no parameter of this spec", name),
+                                  "", SourceLocation{file_, root.line, root.column}});
   if (const YNode* c = root.find("conditions")) {
     map_path("/Conditions", *c);
     if (expect(*c, YNode::Kind::mapping, "a mapping of condition names to conditions"))
@@ -445,7 +481,8 @@ SpecResult Compiler::run(std::string_view text) {
   if (const YNode* r = root.find("roles")) roles(*r);
   if (const YNode* fns = root.find("functions")) {
     if (expect(*fns, YNode::Kind::mapping, "a mapping of function names to functions")) {
-      if (fns->entries.empty()) error(*fns, "LF3003", "functions: is empty; declare at least one function");
+      if (fns->entries.empty())
+        error(*fns, "LF3003", "functions: is empty; declare at least one function");
       functions_node_ = fns;
       for (const auto& [k, v] : fns->entries) function_names_.push_back(k.value);
       for (const auto& [k, v] : fns->entries) function(k.value, v);
@@ -502,7 +539,9 @@ void Compiler::parameters(const YNode& n) {
 }
 
 void Compiler::network(const YNode& n) {
-  if (!expect(n, YNode::Kind::mapping, "a mapping with public_subnets, private_subnets, security_groups")) return;
+  if (!expect(n, YNode::Kind::mapping,
+              "a mapping with public_subnets, private_subnets, security_groups"))
+    return;
   known_keys(n, {"public_subnets", "private_subnets", "security_groups"}, "network");
   Network net;
   net.public_subnets = n.find("public_subnets");
@@ -520,17 +559,20 @@ void Compiler::roles(const YNode& n) {
     map_path(tpath, k);
     auto r = fields_from<Role>(v, tpath + "/Properties", "role " + k.value);
     if (!r) continue;
-    if (!r->assume_role_policy_document) r->assume_role_policy_document = Json::parse(
-        R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
+    if (!r->assume_role_policy_document)
+      r->assume_role_policy_document = Json::parse(
+          R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
     add_managed_policy(*r, "AWSLambdaBasicExecutionRole");
     apply_tags(r->tags, {});
     if (r->policies && r->policies->literal())
       for (const auto& pol : *r->policies->literal())
-        if (pol.literal() && pol.literal()->policy_document && pol.literal()->policy_document->literal()) {
+        if (pol.literal() && pol.literal()->policy_document &&
+            pol.literal()->policy_document->literal()) {
           const Json& doc = *pol.literal()->policy_document->literal();
           if (doc.is_object() && doc.contains("Statement"))
-            lint_statements(doc["Statement"].is_array() ? doc["Statement"] : Json::array({doc["Statement"]}),
-                            *v.find("policies"));
+            lint_statements(
+                doc["Statement"].is_array() ? doc["Statement"] : Json::array({doc["Statement"]}),
+                *v.find("policies"));
         }
     role_specs_.emplace(k.value, &v);
     t_.add(k.value, std::move(*r));
@@ -542,10 +584,12 @@ void Compiler::add_managed_policy(Role& r, const std::string& policy) {
   if (!r.managed_policy_arns) r.managed_policy_arns = List<std::string>{};
   List<std::string>* list = r.managed_policy_arns->literal();
   if (!list) return;  // the user wrote an intrinsic for the whole list: leave it as written
-  if (std::find(list->begin(), list->end(), Value<std::string>(arn)) == list->end()) list->push_back(arn);
+  if (std::find(list->begin(), list->end(), Value<std::string>(arn)) == list->end())
+    list->push_back(arn);
 }
 
-std::optional<Value<List<std::string>>> Compiler::network_list(const YNode& n, const std::string& tpath) {
+std::optional<Value<List<std::string>>> Compiler::network_list(const YNode& n,
+                                                               const std::string& tpath) {
   return value<List<std::string>>(n, tpath);
 }
 
@@ -558,14 +602,36 @@ void Compiler::function(const std::string& name, const YNode& n) {
 
   // Keys with a spec shape of their own; every other Function property is accepted under its
   // snake_case name and read through the Function field table.
-  static const std::vector<std::string> kSpecial = {
-      "code", "role", "vpc", "memory", "environment", "tracing", "ephemeral_storage",
-      "reserved_concurrency", "dead_letter_target", "log_retention_days", "tags", "properties",
-      "publish_version", "aliases", "deployment", "access", "invoke", "role_name",
-      "permissions_boundary", "managed_policy_arns"};
-  static const std::set<std::string> kReplaced = {
-      "code", "role", "vpc_config", "memory_size", "environment", "tracing_config",
-      "ephemeral_storage", "reserved_concurrent_executions", "dead_letter_config", "tags"};
+  static const std::vector<std::string> kSpecial = {"code",
+                                                    "role",
+                                                    "vpc",
+                                                    "memory",
+                                                    "environment",
+                                                    "tracing",
+                                                    "ephemeral_storage",
+                                                    "reserved_concurrency",
+                                                    "dead_letter_target",
+                                                    "log_retention_days",
+                                                    "tags",
+                                                    "properties",
+                                                    "publish_version",
+                                                    "aliases",
+                                                    "deployment",
+                                                    "access",
+                                                    "invoke",
+                                                    "role_name",
+                                                    "permissions_boundary",
+                                                    "managed_policy_arns"};
+  static const std::set<std::string> kReplaced = {"code",
+                                                  "role",
+                                                  "vpc_config",
+                                                  "memory_size",
+                                                  "environment",
+                                                  "tracing_config",
+                                                  "ephemeral_storage",
+                                                  "reserved_concurrent_executions",
+                                                  "dead_letter_config",
+                                                  "tags"};
   std::vector<std::string> allowed = kSpecial;
   Function f;
   bool ok = true;
@@ -577,13 +643,20 @@ void Compiler::function(const std::string& name, const YNode& n) {
     if (!v) return;
     using M = std::decay_t<decltype(f.*(fd.member))>;
     using L = typename M::value_type::literal_type;
-    if (auto x = value<L>(*v, props + "/" + std::string(fd.name))) f.*(fd.member) = std::move(*x);
-    else ok = false;
+    if (auto x = value<L>(*v, props + "/" + std::string(fd.name)))
+      f.*(fd.member) = std::move(*x);
+    else
+      ok = false;
   });
   known_keys(n, allowed, "function " + name);
 
-  if (const YNode* c = n.find("code")) code(f, *c, props + "/Code");
-  else missing(n, "LF3003", fmt::format("function {} needs code: (s3_bucket + s3_key, inline_file, inline or image_uri)", name));
+  if (const YNode* c = n.find("code"))
+    code(f, *c, props + "/Code");
+  else
+    missing(n, "LF3003",
+            fmt::format(
+                "function {} needs code: (s3_bucket + s3_key, inline_file, inline or image_uri)",
+                name));
   if (const YNode* m = n.find("memory"))
     if (auto x = value<std::int64_t>(*m, props + "/MemorySize")) f.memory_size = *x;
   if (const YNode* e = n.find("environment")) environment(f, *e, props + "/Environment/Variables");
@@ -594,9 +667,11 @@ void Compiler::function(const std::string& name, const YNode& n) {
       f.tracing_config = tc;
     }
   if (const YNode* es = n.find("ephemeral_storage"))
-    if (auto x = value<std::int64_t>(*es, props + "/EphemeralStorage/Size")) f.ephemeral_storage = EphemeralStorage{*x};
+    if (auto x = value<std::int64_t>(*es, props + "/EphemeralStorage/Size"))
+      f.ephemeral_storage = EphemeralStorage{*x};
   if (const YNode* rc = n.find("reserved_concurrency"))
-    if (auto x = value<std::int64_t>(*rc, props + "/ReservedConcurrentExecutions")) f.reserved_concurrent_executions = *x;
+    if (auto x = value<std::int64_t>(*rc, props + "/ReservedConcurrentExecutions"))
+      f.reserved_concurrent_executions = *x;
 
   // Execution role: generated unless the function names one.
   std::optional<Role> generated;
@@ -625,25 +700,30 @@ void Compiler::function(const std::string& name, const YNode& n) {
     map_path("/Resources/" + pointer_token(name + "Role"), n);
   }
   Role* role_for_policies = generated ? &*generated : nullptr;
-  if (!role_for_policies && role_node && role_node->kind == YNode::Kind::scalar && role_specs_.count(role_node->value))
+  if (!role_for_policies && role_node && role_node->kind == YNode::Kind::scalar &&
+      role_specs_.count(role_node->value))
     role_for_policies = &t_.get(Handle<Role>{role_node->value});
 
   if (const YNode* v = n.find("vpc")) vpc(name, f, *v, role_for_policies, props + "/VpcConfig");
-  if (generated) generated_role_settings(*generated, n, "/Resources/" + pointer_token(name + "Role") + "/Properties");
+  if (generated)
+    generated_role_settings(*generated, n,
+                            "/Resources/" + pointer_token(name + "Role") + "/Properties");
   if (const YNode* a = n.find("access")) {
     if (role_for_policies) {
       access(name, *role_for_policies, *a, generated ? name + "Role" : role_node->value);
     } else {
       error(*a, "LF5005",
-            fmt::format("access: needs a role lambdaform writes (generated, or under roles:); {} uses an "
-                        "external role, whose policies are managed elsewhere",
-                        name));
+            fmt::format(
+                "access: needs a role lambdaform writes (generated, or under roles:); {} uses an "
+                "external role, whose policies are managed elsewhere",
+                name));
     }
   }
   if (role_for_policies && f.tracing_config && f.tracing_config->literal() &&
       f.tracing_config->literal()->mode == Value<std::string>("Active")) {
     Intrinsic arn = sub("arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess");
-    if (!role_for_policies->managed_policy_arns) role_for_policies->managed_policy_arns = List<std::string>{};
+    if (!role_for_policies->managed_policy_arns)
+      role_for_policies->managed_policy_arns = List<std::string>{};
     if (auto* list = role_for_policies->managed_policy_arns->literal();
         list && std::find(list->begin(), list->end(), Value<std::string>(arn)) == list->end())
       list->push_back(arn);
@@ -670,10 +750,16 @@ void Compiler::function(const std::string& name, const YNode& n) {
           auto b = a == std::string::npos ? a : arn->find(':', a + 1);
           if (b != std::string::npos) field = arn->substr(a + 1, b - a - 1);
         }
-        if (field == "sqs" || field == "sns") service = field;
-        else error(*d, "LF3002", fmt::format("dead_letter_target '{}' is neither an SQS queue nor an SNS topic ARN", *arn));
+        if (field == "sqs" || field == "sns")
+          service = field;
+        else
+          error(*d, "LF3002",
+                fmt::format("dead_letter_target '{}' is neither an SQS queue nor an SNS topic ARN",
+                            *arn));
       } else {
-        error(*d, "LF3002", "an intrinsic dead_letter_target must say its service: dead_letter_target: {sqs: !GetAtt Queue.Arn} or {sns: !Ref Topic}");
+        error(*d, "LF3002",
+              "an intrinsic dead_letter_target must say its service: dead_letter_target: {sqs: "
+              "!GetAtt Queue.Arn} or {sns: !Ref Topic}");
       }
       target = x;
     }
@@ -743,29 +829,37 @@ bool Compiler::valid_function_name(const std::string& name, const YNode& n) {
   static const std::regex kId("[A-Za-z0-9]{1,200}");
   if (!std::regex_match(name, kId)) {
     error(at, "LF3010",
-          fmt::format("function name '{}' must be alphanumeric (A-Za-z0-9, at most 200 characters): it "
-                      "becomes the CloudFormation logical id; set function_name: for the deployed name",
-                      name));
+          fmt::format(
+              "function name '{}' must be alphanumeric (A-Za-z0-9, at most 200 characters): it "
+              "becomes the CloudFormation logical id; set function_name: for the deployed name",
+              name));
     return false;
   }
   for (const auto& other : function_names_) {
     for (const char* suffix : {"Role", "LogGroup", "Arn", "DeploymentGroup"})
       if (other + suffix == name) {
         error(at, "LF3010",
-              fmt::format("function name {} collides with the {} lambdaform generates for function {}; rename one",
-                          name, std::string(suffix) == "Role" ? "execution role" : std::string("resource ") + name, other));
+              fmt::format("function name {} collides with the {} lambdaform generates for function "
+                          "{}; rename one",
+                          name,
+                          std::string(suffix) == "Role" ? "execution role"
+                                                        : std::string("resource ") + name,
+                          other));
         return false;
       }
   }
   if (role_specs_.count(name)) {
-    error(at, "LF3010", fmt::format("function name {} is also the name of a role under roles:; rename one", name));
+    error(
+        at, "LF3010",
+        fmt::format("function name {} is also the name of a role under roles:; rename one", name));
     return false;
   }
   if (role_specs_.count(name + "Role") && !n.find("role")) {
-    error(at, "LF3010",
-          fmt::format("function {} would get a generated execution role {}, which collides with the "
-                      "role {} under roles:; give {} `role: {}` or rename the role",
-                      name, name + "Role", name + "Role", name, name + "Role"));
+    error(
+        at, "LF3010",
+        fmt::format("function {} would get a generated execution role {}, which collides with the "
+                    "role {} under roles:; give {} `role: {}` or rename the role",
+                    name, name + "Role", name + "Role", name, name + "Role"));
     return false;
   }
   return true;
@@ -773,7 +867,8 @@ bool Compiler::valid_function_name(const std::string& name, const YNode& n) {
 
 // Deep-merges a raw map into a resource: each leaf becomes an override, so modelled siblings
 // survive (properties: {VpcConfig: {Ipv6AllowedForDualStack: true}} keeps the subnets).
-void Compiler::raw_properties(const std::string& logical_id, const YNode& n, const std::string& prefix) {
+void Compiler::raw_properties(const std::string& logical_id, const YNode& n,
+                              const std::string& prefix) {
   for (const auto& [k, v] : n.entries) {
     const std::string path = prefix + "." + k.value;
     if (k.value.find('.') != std::string::npos) {
@@ -806,20 +901,27 @@ void Compiler::apply_tags(std::optional<Value<List<Tag>>>& tags,
 
 void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
   map_path(tpath, n);
-  if (!expect(n, YNode::Kind::mapping, "a mapping with s3_bucket + s3_key, inline_file, inline or image_uri")) return;
-  known_keys(n, {"s3_bucket", "s3_key", "s3_object_version", "inline_file", "inline", "image_uri", "source_kms_key_arn"}, "code");
+  if (!expect(n, YNode::Kind::mapping,
+              "a mapping with s3_bucket + s3_key, inline_file, inline or image_uri"))
+    return;
+  known_keys(n,
+             {"s3_bucket", "s3_key", "s3_object_version", "inline_file", "inline", "image_uri",
+              "source_kms_key_arn"},
+             "code");
   const YNode* bucket = n.find("s3_bucket");
   const YNode* key = n.find("s3_key");
   const YNode* version = n.find("s3_object_version");
   const YNode* file = n.find("inline_file");
   const YNode* source = n.find("inline");
   const YNode* image = n.find("image_uri");
-  int forms = int{bucket || key || version} + int{file != nullptr} + int{source != nullptr} + int{image != nullptr};
+  int forms = int{bucket || key || version} + int{file != nullptr} + int{source != nullptr} +
+              int{image != nullptr};
   if (forms != 1) {
     if (forms == 0)
       missing(n, "LF3004", "code needs one of: s3_bucket + s3_key, inline_file, inline, image_uri");
     else
-      error(n, "LF3004", "code takes exactly one of: s3_bucket + s3_key, inline_file, inline, image_uri");
+      error(n, "LF3004",
+            "code takes exactly one of: s3_bucket + s3_key, inline_file, inline, image_uri");
     return;
   }
   Code c;
@@ -833,7 +935,8 @@ void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
     if (auto x = value<std::string>(*bucket, tpath + "/S3Bucket")) c.s3_bucket = *x;
     if (auto x = value<std::string>(*key, tpath + "/S3Key")) c.s3_key = *x;
     if (version)
-      if (auto x = value<std::string>(*version, tpath + "/S3ObjectVersion")) c.s3_object_version = *x;
+      if (auto x = value<std::string>(*version, tpath + "/S3ObjectVersion"))
+        c.s3_object_version = *x;
   } else if (image) {
     if (auto x = value<std::string>(*image, tpath + "/ImageUri")) c.image_uri = *x;
     if (!f.package_type) f.package_type = "Image";
@@ -886,16 +989,20 @@ void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
   f.code = std::move(c);
 }
 
-void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* role, const std::string& tpath) {
+void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* role,
+                   const std::string& tpath) {
   map_path(tpath, n);
   if (is_intrinsic(n)) {
     if (auto x = value<VpcConfig>(n, tpath)) f.vpc_config = *x;
     return;
   }
   if (!expect(n, YNode::Kind::mapping, "a mapping with subnets and security_groups")) return;
-  known_keys(n, {"subnets", "security_groups", "allow_public_subnet", "ipv6_allowed_for_dual_stack"}, "vpc");
+  known_keys(n,
+             {"subnets", "security_groups", "allow_public_subnet", "ipv6_allowed_for_dual_stack"},
+             "vpc");
   if (!network_) {
-    error(n, "LF3005", fmt::format("function {} has vpc: but the spec has no network: section", name));
+    error(n, "LF3005",
+          fmt::format("function {} has vpc: but the spec has no network: section", name));
     return;
   }
   VpcConfig vc;
@@ -903,8 +1010,9 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
   if (!subnets) {
     missing(n, "LF3003", "vpc needs subnets: public or private");
   } else if (auto which = plain_string(*subnets, "public or private")) {
-    const YNode* list = *which == "public" ? network_->public_subnets
-                        : *which == "private" ? network_->private_subnets : nullptr;
+    const YNode* list = *which == "public"    ? network_->public_subnets
+                        : *which == "private" ? network_->private_subnets
+                                              : nullptr;
     if (*which != "public" && *which != "private") {
       error(*subnets, "LF3005", fmt::format("subnets must be public or private, not '{}'", *which));
     } else if (!list) {
@@ -920,14 +1028,17 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
             "IP there, so it cannot reach the internet or public AWS endpoints such as SSM; use "
             "private subnets with a NAT gateway or VPC endpoints",
             name);
-        if (*allow) warning(*subnets, "LF3001", msg + " (allowed by allow_public_subnet: true)");
-        else error(*subnets, "LF3001", msg + ", or set allow_public_subnet: true if this is intended");
+        if (*allow)
+          warning(*subnets, "LF3001", msg + " (allowed by allow_public_subnet: true)");
+        else
+          error(*subnets, "LF3001", msg + ", or set allow_public_subnet: true if this is intended");
       }
     }
   }
   const YNode* groups = n.find("security_groups");
   if (!groups) {
-    missing(n, "LF3003", "vpc needs security_groups: a list of group names from network.security_groups");
+    missing(n, "LF3003",
+            "vpc needs security_groups: a list of group names from network.security_groups");
   } else if (expect(*groups, YNode::Kind::sequence, "a list of security group names")) {
     List<std::string> literal_ids;
     Json parts = Json::array();
@@ -941,8 +1052,9 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
         std::vector<std::string> names;
         for (const auto& p : network_->security_groups) names.push_back(p.first);
         std::string hint = detail::did_you_mean(*gname, names);
-        error(g, "LF3005", fmt::format("network.security_groups has no group '{}'{}", *gname,
-                                       hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+        error(g, "LF3005",
+              fmt::format("network.security_groups has no group '{}'{}", *gname,
+                          hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
         continue;
       }
       auto ids = network_list(*it->second, tpath + "/SecurityGroupIds");
@@ -959,18 +1071,22 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
     }
     map_path(tpath + "/SecurityGroupIds", *groups);
     if (groups->items.empty())
-      error(*groups, "LF3005", "vpc needs at least one security group: a function in a VPC without one has no network access");
+      error(*groups, "LF3005",
+            "vpc needs at least one security group: a function in a VPC without one has no network "
+            "access");
     if (!any_ref) {
       vc.security_group_ids = literal_ids;
     } else if (parts.size() == 1) {
       // One list parameter: pass its Ref through unchanged.
-      vc.security_group_ids = Value<List<std::string>>(*Intrinsic::from_json(parts[0]["Fn::Join"][1]));
+      vc.security_group_ids =
+          Value<List<std::string>>(*Intrinsic::from_json(parts[0]["Fn::Join"][1]));
     } else {
       vc.security_group_ids = Value<List<std::string>>(split(",", join(",", parts)));
     }
   }
   if (const YNode* v6 = n.find("ipv6_allowed_for_dual_stack"))
-    if (auto x = value<bool>(*v6, tpath + "/Ipv6AllowedForDualStack")) vc.ipv6_allowed_for_dual_stack = *x;
+    if (auto x = value<bool>(*v6, tpath + "/Ipv6AllowedForDualStack"))
+      vc.ipv6_allowed_for_dual_stack = *x;
   f.vpc_config = std::move(vc);
   if (role) add_managed_policy(*role, "AWSLambdaVPCAccessExecutionRole");
 }
@@ -987,8 +1103,6 @@ void Compiler::outputs(const YNode& n) {
   }
 }
 
-
-
 // publish_version: a content-addressed Version; aliases: stable names on versions.
 void Compiler::versions(const std::string& name, const YNode& n) {
   std::optional<Handle<Version>> current;
@@ -997,11 +1111,12 @@ void Compiler::versions(const std::string& name, const YNode& n) {
       auto [handle, hash] = publish_version(t_, Handle<Function>{name}, options_.params);
       map_path("/Resources/" + pointer_token(handle.logical_id), *pv);
       for (const auto& p : hash.unresolved_parameters)
-        warning(*pv, "LF4001",
-                fmt::format("the version of {} is hashed over the parameter {}, not its value: a new "
-                            "value passed only at deploy time will not publish a new version; render "
-                            "with --param {}=VALUE",
-                            name, p, p));
+        warning(
+            *pv, "LF4001",
+            fmt::format("the version of {} is hashed over the parameter {}, not its value: a new "
+                        "value passed only at deploy time will not publish a new version; render "
+                        "with --param {}=VALUE",
+                        name, p, p));
       current = handle;
       if (default_outputs_) {
         Output o;
@@ -1016,22 +1131,25 @@ void Compiler::versions(const std::string& name, const YNode& n) {
   if (const YNode* d = n.find("deployment")) {
     PendingDeployment pd{name, d, {}};
     if (const YNode* a = n.find("aliases"))
-      for (const auto& [k, v] : a->entries) pd.alias_ids[k.value] = alias_ids_[name + "/" + k.value];
+      for (const auto& [k, v] : a->entries)
+        pd.alias_ids[k.value] = alias_ids_[name + "/" + k.value];
     deployments_.push_back(std::move(pd));
   }
 }
 
-std::optional<Value<std::string>> Compiler::alias_version(const std::string& fn, const YNode& n,
-                                                          const std::optional<Handle<Version>>& current,
-                                                          const std::string& tpath) {
+std::optional<Value<std::string>> Compiler::alias_version(
+    const std::string& fn, const YNode& n, const std::optional<Handle<Version>>& current,
+    const std::string& tpath) {
   map_path(tpath, n);
   if (is_intrinsic(n)) return value<std::string>(n, tpath);
   if (n.kind != YNode::Kind::scalar) {
-    error(n, "LF3002", fmt::format("expected $LATEST, current or a version number, found {}", kind_name(n)));
+    error(n, "LF3002",
+          fmt::format("expected $LATEST, current or a version number, found {}", kind_name(n)));
     return std::nullopt;
   }
   static const std::regex kNumber("[1-9][0-9]*");
-  if (n.value == "$LATEST" || std::regex_match(n.value, kNumber)) return Value<std::string>(n.value);
+  if (n.value == "$LATEST" || std::regex_match(n.value, kNumber))
+    return Value<std::string>(n.value);
   if (n.value == "current") {
     if (!current) {
       error(n, "LF4002",
@@ -1042,11 +1160,14 @@ std::optional<Value<std::string>> Compiler::alias_version(const std::string& fn,
     }
     return Value<std::string>(get_att(*current, "Version"));
   }
-  error(n, "LF4002", fmt::format("alias version '{}' must be $LATEST, current or a published version number", n.value));
+  error(n, "LF4002",
+        fmt::format("alias version '{}' must be $LATEST, current or a published version number",
+                    n.value));
   return std::nullopt;
 }
 
-void Compiler::aliases(const std::string& fn, const YNode& n, const std::optional<Handle<Version>>& current) {
+void Compiler::aliases(const std::string& fn, const YNode& n,
+                       const std::optional<Handle<Version>>& current) {
   if (!expect(n, YNode::Kind::mapping, "a mapping of alias names to versions")) return;
   for (const auto& [k, v] : n.entries) {
     std::string id = fn + "Alias";
@@ -1054,7 +1175,8 @@ void Compiler::aliases(const std::string& fn, const YNode& n, const std::optiona
       if (std::isalnum(static_cast<unsigned char>(c))) id += c;
     const std::string res = "/Resources/" + pointer_token(id);
     if (t_.find(id)) {
-      error(k, "LF4004", fmt::format("alias '{}' gives the logical id {}, which is already taken", k.value, id));
+      error(k, "LF4004",
+            fmt::format("alias '{}' gives the logical id {}, which is already taken", k.value, id));
       continue;
     }
     map_path(res, k);
@@ -1064,11 +1186,14 @@ void Compiler::aliases(const std::string& fn, const YNode& n, const std::optiona
     a.function_name = ref(fn);
     const YNode* version = &v;
     if (v.kind == YNode::Kind::mapping && !is_intrinsic(v)) {
-      known_keys(v, {"version", "additional_version", "additional_weight", "provisioned_concurrency", "description"},
+      known_keys(v,
+                 {"version", "additional_version", "additional_weight", "provisioned_concurrency",
+                  "description"},
                  "alias " + k.value);
       version = v.find("version");
       if (!version) {
-        missing(v, "LF3003", fmt::format("alias {} needs version: $LATEST, current or a number", k.value));
+        missing(v, "LF3003",
+                fmt::format("alias {} needs version: $LATEST, current or a number", k.value));
         continue;
       }
       if (const YNode* d = v.find("description"))
@@ -1076,7 +1201,8 @@ void Compiler::aliases(const std::string& fn, const YNode& n, const std::optiona
       const YNode* extra = v.find("additional_version");
       const YNode* weight = v.find("additional_weight");
       if ((extra == nullptr) != (weight == nullptr)) {
-        error(extra ? *extra : *weight, "LF4003", "additional_version and additional_weight go together");
+        error(extra ? *extra : *weight, "LF4003",
+              "additional_version and additional_weight go together");
       } else if (extra) {
         const std::string wp = res + "/Properties/RoutingConfig/AdditionalVersionWeights/0";
         auto ev = alias_version(fn, *extra, current, wp + "/FunctionVersion");
@@ -1088,22 +1214,30 @@ void Compiler::aliases(const std::string& fn, const YNode& n, const std::optiona
         }
       }
       if (const YNode* pc = v.find("provisioned_concurrency"))
-        if (auto x = value<std::int64_t>(*pc, res + "/Properties/ProvisionedConcurrencyConfig/ProvisionedConcurrentExecutions"))
+        if (auto x = value<std::int64_t>(
+                *pc,
+                res + "/Properties/ProvisionedConcurrencyConfig/ProvisionedConcurrentExecutions"))
           a.provisioned_concurrency_config = ProvisionedConcurrencyConfiguration{*x};
       if (a.routing_config && a.provisioned_concurrency_config)
-        map_path(res + "/Properties/ProvisionedConcurrencyConfig", *v.find("provisioned_concurrency"));
+        map_path(res + "/Properties/ProvisionedConcurrencyConfig",
+                 *v.find("provisioned_concurrency"));
     }
     auto fv = alias_version(fn, *version, current, res + "/Properties/FunctionVersion");
     if (!fv) continue;
     a.function_version = *fv;
     if (a.routing_config) {
-      const VersionWeight& w = *(*a.routing_config->literal()->additional_version_weights->literal())[0].literal();
+      const VersionWeight& w =
+          *(*a.routing_config->literal()->additional_version_weights->literal())[0].literal();
       if (w.function_version == a.function_version)
-        error(*version, "LF2003",
-              fmt::format("alias {} sends its extra weight to its own version; route to a different version", k.value));
+        error(
+            *version, "LF2003",
+            fmt::format(
+                "alias {} sends its extra weight to its own version; route to a different version",
+                k.value));
       if (const double* x = w.function_weight->literal(); x && !(*x >= 0.0 && *x <= 1.0))
         error(*v.find("additional_weight"), "E3034",
-              fmt::format("additional_weight {} is outside 0.0–1.0 (0.1 sends 10% of the traffic)", *x));
+              fmt::format("additional_weight {} is outside 0.0–1.0 (0.1 sends 10% of the traffic)",
+                          *x));
     }
     alias_ids_[fn + "/" + k.value] = id;
     t_.add(id, std::move(a));
@@ -1120,15 +1254,21 @@ void Compiler::aliases(const std::string& fn, const YNode& n, const std::optiona
 // Gradual deployments through CodeDeploy: one application and service role per stack, one
 // deployment group per function, and the alias's UpdatePolicy.
 void Compiler::deployments() {
-  static const std::vector<std::string> kTypes = {
-      "Canary10Percent5Minutes",     "Canary10Percent10Minutes",     "Canary10Percent15Minutes",
-      "Canary10Percent30Minutes",    "Linear10PercentEvery1Minute",  "Linear10PercentEvery2Minutes",
-      "Linear10PercentEvery3Minutes", "Linear10PercentEvery10Minutes", "AllAtOnce"};
+  static const std::vector<std::string> kTypes = {"Canary10Percent5Minutes",
+                                                  "Canary10Percent10Minutes",
+                                                  "Canary10Percent15Minutes",
+                                                  "Canary10Percent30Minutes",
+                                                  "Linear10PercentEvery1Minute",
+                                                  "Linear10PercentEvery2Minutes",
+                                                  "Linear10PercentEvery3Minutes",
+                                                  "Linear10PercentEvery10Minutes",
+                                                  "AllAtOnce"};
   bool shared_added = false;
   for (const auto& pd : deployments_) {
     const YNode& n = *pd.node;
     if (!expect(n, YNode::Kind::mapping, "a mapping with alias and type")) continue;
-    known_keys(n, {"alias", "type", "alarms", "pre_traffic_hook", "post_traffic_hook"}, "deployment");
+    known_keys(n, {"alias", "type", "alarms", "pre_traffic_hook", "post_traffic_hook"},
+               "deployment");
     const YNode* alias = n.find("alias");
     const YNode* type = n.find("type");
     if (!alias || !type) {
@@ -1140,43 +1280,53 @@ void Compiler::deployments() {
     if (!alias_name || !type_name) continue;
     auto it = pd.alias_ids.find(*alias_name);
     if (it == pd.alias_ids.end() || it->second.empty()) {
-      error(*alias, "LF4005", fmt::format("deployment names alias '{}', which {} does not declare", *alias_name, pd.function));
+      error(*alias, "LF4005",
+            fmt::format("deployment names alias '{}', which {} does not declare", *alias_name,
+                        pd.function));
       continue;
     }
     if (std::find(kTypes.begin(), kTypes.end(), *type_name) == kTypes.end()) {
       std::string hint = detail::did_you_mean(*type_name, kTypes);
-      error(*type, "LF4005",
-            fmt::format("deployment type '{}' is not one of CodeDeploy's Lambda configurations{}", *type_name,
-                        hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+      error(
+          *type, "LF4005",
+          fmt::format("deployment type '{}' is not one of CodeDeploy's Lambda configurations{}",
+                      *type_name, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
       continue;
     }
     Alias& a = t_.get(Handle<Alias>{it->second});
     if (a.routing_config) {
-      error(*alias, "LF4005", "an alias shifted by CodeDeploy cannot also set additional_version: CodeDeploy manages its weights");
+      error(*alias, "LF4005",
+            "an alias shifted by CodeDeploy cannot also set additional_version: CodeDeploy manages "
+            "its weights");
       continue;
     }
     if (!shared_added) {
-      t_.add("CodeDeployApplication", RawResource{"AWS::CodeDeploy::Application", Json{{"ComputePlatform", "Lambda"}}});
+      t_.add("CodeDeployApplication",
+             RawResource{"AWS::CodeDeploy::Application", Json{{"ComputePlatform", "Lambda"}}});
       Role role;
       role.assume_role_policy_document = Json::parse(
           R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codedeploy.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
-      role.managed_policy_arns =
-          List<std::string>{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda")};
+      role.managed_policy_arns = List<std::string>{
+          sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda")};
       t_.add("CodeDeployServiceRole", std::move(role));
       map_path("/Resources/CodeDeployApplication", n);
       map_path("/Resources/CodeDeployServiceRole", n);
       shared_added = true;
     }
     const std::string group = pd.function + "DeploymentGroup";
-    Json props = {{"ApplicationName", ref("CodeDeployApplication").to_json()},
-                  {"ServiceRoleArn", get_att("CodeDeployServiceRole", "Arn").to_json()},
-                  {"DeploymentConfigName", "CodeDeployDefault.Lambda" + *type_name},
-                  {"DeploymentStyle", {{"DeploymentType", "BLUE_GREEN"}, {"DeploymentOption", "WITH_TRAFFIC_CONTROL"}}},
-                  {"AutoRollbackConfiguration",
-                   {{"Enabled", true},
-                    {"Events", {"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"}}}}};
+    Json props = {
+        {"ApplicationName", ref("CodeDeployApplication").to_json()},
+        {"ServiceRoleArn", get_att("CodeDeployServiceRole", "Arn").to_json()},
+        {"DeploymentConfigName", "CodeDeployDefault.Lambda" + *type_name},
+        {"DeploymentStyle",
+         {{"DeploymentType", "BLUE_GREEN"}, {"DeploymentOption", "WITH_TRAFFIC_CONTROL"}}},
+        {"AutoRollbackConfiguration",
+         {{"Enabled", true},
+          {"Events",
+           {"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"}}}}};
     if (const YNode* alarms = n.find("alarms")) {
-      if (auto list = value<List<std::string>>(*alarms, "/Resources/" + group + "/Properties/AlarmConfiguration/Alarms")) {
+      if (auto list = value<List<std::string>>(
+              *alarms, "/Resources/" + group + "/Properties/AlarmConfiguration/Alarms")) {
         Json names = Json::array();
         if (const auto* lit = list->literal())
           for (const auto& x : *lit) names.push_back(Json{{"Name", detail::tree_of(x)}});
@@ -1193,29 +1343,37 @@ void Compiler::deployments() {
       if (!hook) continue;
       auto hname = plain_string(*hook, "a function name of this spec");
       if (!hname) continue;
-      if (std::find(function_names_.begin(), function_names_.end(), *hname) == function_names_.end()) {
+      if (std::find(function_names_.begin(), function_names_.end(), *hname) ==
+          function_names_.end()) {
         std::string hint = detail::did_you_mean(*hname, function_names_);
-        error(*hook, "LF4005", fmt::format("{} '{}' is not a function of this spec{}", key, *hname,
-                                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+        error(*hook, "LF4005",
+              fmt::format("{} '{}' is not a function of this spec{}", key, *hname,
+                          hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
         continue;
       }
       update[cfn] = ref(*hname).to_json();
       // The hook reports its verdict to CodeDeploy for this deployment group only.
-      if (Resource* hr = const_cast<Resource*>(t_.find(*hname + "Role")); hr && std::holds_alternative<Role>(hr->body)) {
+      if (Resource* hr = const_cast<Resource*>(t_.find(*hname + "Role"));
+          hr && std::holds_alternative<Role>(hr->body)) {
         Role& hook_role = std::get<Role>(hr->body);
         Policy p;
         p.policy_name = "codedeploy-hook";
         p.policy_document = Json{
             {"Version", "2012-10-17"},
             {"Statement",
-             Json::array({Json{{"Effect", "Allow"},
-                               {"Action", "codedeploy:PutLifecycleEventHookExecutionStatus"},
-                               {"Resource", sub("arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${CodeDeployApplication}/${" + group + "}").to_json()}}})}};
+             Json::array(
+                 {Json{{"Effect", "Allow"},
+                       {"Action", "codedeploy:PutLifecycleEventHookExecutionStatus"},
+                       {"Resource", sub("arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::"
+                                        "AccountId}:deploymentgroup:${CodeDeployApplication}/${" +
+                                        group + "}")
+                                        .to_json()}}})}};
         if (!hook_role.policies) hook_role.policies = List<Policy>{};
         if (auto* list = hook_role.policies->literal()) list->push_back(p);
       }
     }
-    t_.resource(it->second).attributes.update_policy = Json{{"CodeDeployLambdaAliasUpdate", update}};
+    t_.resource(it->second).attributes.update_policy =
+        Json{{"CodeDeployLambdaAliasUpdate", update}};
     map_path("/Resources/" + it->second + "/UpdatePolicy", n);
   }
 }
@@ -1223,14 +1381,16 @@ void Compiler::deployments() {
 // ---- access and IAM -------------------------------------------------------------------------
 
 // An ARN built from the stack's own partition, region and account.
-Json arn_sub(const std::string& tail) { return sub("arn:${AWS::Partition}:" + tail).to_json(); }
+Json arn_sub(const std::string& tail) {
+  return sub("arn:${AWS::Partition}:" + tail).to_json();
+}
 
 // Environment variable names that usually hold secrets.
 bool looks_secret(const std::string& name) {
   std::string up;
   for (char c : name) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (const char* word : {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY",
-                           "CREDENTIAL", "ACCESS_KEY"})
+  for (const char* word : {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY",
+                           "PRIVATE_KEY", "CREDENTIAL", "ACCESS_KEY"})
     if (up.find(word) != std::string::npos) return true;
   return false;
 }
@@ -1249,11 +1409,13 @@ void Compiler::environment(Function& f, const YNode& n, const std::string& tpath
     const std::string vp = tpath + "/" + pointer_token(k.value);
     map_path(vp, k);
     if (v.kind == YNode::Kind::mapping && !is_intrinsic(v)) {
-      known_keys(v, {"ssm", "version", "secret", "key", "version_stage"}, "environment value " + k.value);
+      known_keys(v, {"ssm", "version", "secret", "key", "version_stage"},
+                 "environment value " + k.value);
       const YNode* ssm = v.find("ssm");
       const YNode* secret = v.find("secret");
       if ((ssm != nullptr) == (secret != nullptr)) {
-        missing(v, "LF3002", fmt::format("environment value {} takes ssm: PATH or secret: NAME", k.value));
+        missing(v, "LF3002",
+                fmt::format("environment value {} takes ssm: PATH or secret: NAME", k.value));
         continue;
       }
       if (ssm) {
@@ -1278,13 +1440,14 @@ void Compiler::environment(Function& f, const YNode& n, const std::string& tpath
     }
     auto x = value<std::string>(v, vp);
     if (!x) continue;
-    if (const std::string* lit = x->literal(); lit && looks_secret(k.value) && !lit->empty() &&
-                                               lit->rfind("{{resolve:", 0) != 0)
+    if (const std::string* lit = x->literal();
+        lit && looks_secret(k.value) && !lit->empty() && lit->rfind("{{resolve:", 0) != 0)
       error(v, "LF5002",
-            fmt::format("{} looks like a secret, and a literal value would be written into the template "
-                        "for anyone with read access to see: use {{ssm: /path}} or {{secret: NAME, key: "
-                        "KEY}}, which become CloudFormation dynamic references",
-                        k.value));
+            fmt::format(
+                "{} looks like a secret, and a literal value would be written into the template "
+                "for anyone with read access to see: use {{ssm: /path}} or {{secret: NAME, key: "
+                "KEY}}, which become CloudFormation dynamic references",
+                k.value));
     vars.emplace(k.value, *x);
   }
   f.environment = Environment{Value<Map<std::string>>(std::move(vars))};
@@ -1294,7 +1457,8 @@ void Compiler::generated_role_settings(Role& r, const YNode& n, const std::strin
   if (const YNode* x = n.find("role_name"))
     if (auto v = value<std::string>(*x, tpath + "/RoleName")) r.role_name = *v;
   if (const YNode* x = n.find("permissions_boundary"))
-    if (auto v = value<std::string>(*x, tpath + "/PermissionsBoundary")) r.permissions_boundary = *v;
+    if (auto v = value<std::string>(*x, tpath + "/PermissionsBoundary"))
+      r.permissions_boundary = *v;
   if (const YNode* x = n.find("managed_policy_arns"))
     if (auto v = value<List<std::string>>(*x, tpath + "/ManagedPolicyArns")) {
       if (const auto* extra = v->literal())
@@ -1321,18 +1485,22 @@ void Compiler::lint_statements(const Json& statements, const YNode& at) {
         error(at, "LF5001",
               fmt::format("a statement allows {} on Resource \"*\": name the actions the function "
                           "calls and the resources it calls them on",
-                          action == "*" ? "every action" : "every " + action.substr(0, action.size() - 2) + " action"));
+                          action == "*"
+                              ? "every action"
+                              : "every " + action.substr(0, action.size() - 2) + " action"));
         break;
       }
     }
   }
 }
 
-void Compiler::access(const std::string& fn, Role& role, const YNode& n, const std::string& role_id) {
+void Compiler::access(const std::string& fn, Role& role, const YNode& n,
+                      const std::string& role_id) {
   const std::string tpath = "/Resources/" + pointer_token(role_id) + "/Properties/Policies";
   if (!expect(n, YNode::Kind::mapping, "a mapping of access kinds")) return;
-  known_keys(n, {"ssm_parameters", "secrets", "rds_iam_auth", "kms_keys", "s3_read", "s3_write", "sqs_send",
-                 "invoke_functions", "statements"},
+  known_keys(n,
+             {"ssm_parameters", "secrets", "rds_iam_auth", "kms_keys", "s3_read", "s3_write",
+              "sqs_send", "invoke_functions", "statements"},
              "access");
   map_path(tpath, n);
   Json statements = Json::array();
@@ -1354,7 +1522,8 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
     error(*x, "LF3002", fmt::format("access.{} takes a list (its items may be intrinsics)", key));
     return {};
   };
-  auto resource = [](const Value<std::string>& v, const std::function<Json(const std::string&)>& build) -> Json {
+  auto resource = [](const Value<std::string>& v,
+                     const std::function<Json(const std::string&)>& build) -> Json {
     if (const std::string* s = v.literal()) return s->rfind("arn:", 0) == 0 ? Json(*s) : build(*s);
     return detail::tree_of(v);
   };
@@ -1365,18 +1534,24 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
     const std::string* s = p.literal();
     if (s && s->size() > 2 && s->substr(s->size() - 2) == "/*") {
       std::string path = s->substr(0, s->size() - 2);
-      std::string tail = "ssm:${AWS::Region}:${AWS::AccountId}:parameter" + std::string(path[0] == '/' ? "" : "/") + path;
+      std::string tail = "ssm:${AWS::Region}:${AWS::AccountId}:parameter" +
+                         std::string(path[0] == '/' ? "" : "/") + path;
       prefix.push_back(arn_sub(tail));
       prefix.push_back(arn_sub(tail + "/*"));
     } else {
       exact.push_back(resource(p, [](const std::string& name) {
-        return arn_sub("ssm:${AWS::Region}:${AWS::AccountId}:parameter" + std::string(name[0] == '/' ? "" : "/") + name);
+        return arn_sub("ssm:${AWS::Region}:${AWS::AccountId}:parameter" +
+                       std::string(name[0] == '/' ? "" : "/") + name);
       }));
     }
   }
-  if (!exact.empty()) statements.push_back(statement("ReadSsmParameters", {"ssm:GetParameter", "ssm:GetParameters"}, exact));
+  if (!exact.empty())
+    statements.push_back(
+        statement("ReadSsmParameters", {"ssm:GetParameter", "ssm:GetParameters"}, exact));
   if (!prefix.empty())
-    statements.push_back(statement("ReadSsmParameterPaths", {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"}, prefix));
+    statements.push_back(
+        statement("ReadSsmParameterPaths",
+                  {"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"}, prefix));
 
   Json secrets = Json::array();
   for (const auto& sname : items("secrets"))
@@ -1384,7 +1559,8 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
       // Secret ARNs end in "-" and six random characters.
       return arn_sub("secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:" + name + "-??????");
     }));
-  if (!secrets.empty()) statements.push_back(statement("ReadSecrets", "secretsmanager:GetSecretValue", secrets));
+  if (!secrets.empty())
+    statements.push_back(statement("ReadSecrets", "secretsmanager:GetSecretValue", secrets));
 
   if (const YNode* rds = n.find("rds_iam_auth")) {
     if (expect(*rds, YNode::Kind::mapping, "a mapping with db_resource_id and db_user")) {
@@ -1392,16 +1568,19 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
       const YNode* id = rds->find("db_resource_id");
       const YNode* user = rds->find("db_user");
       if (!id || !user) {
-        missing(*rds, "LF3003", "rds_iam_auth needs db_resource_id (the cluster's or instance's resource id) and db_user");
+        missing(*rds, "LF3003",
+                "rds_iam_auth needs db_resource_id (the cluster's or instance's resource id) and "
+                "db_user");
       } else {
         auto idv = value<std::string>(*id, tpath + "/rds");
         auto userv = value<std::string>(*user, tpath + "/rds");
         if (idv && userv)
-          statements.push_back(statement(
-              "ConnectToRdsWithIamAuth", "rds-db:connect",
-              sub("arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:${DbResourceId}/${DbUser}",
-                  Json{{"DbResourceId", detail::tree_of(*idv)}, {"DbUser", detail::tree_of(*userv)}})
-                  .to_json()));
+          statements.push_back(statement("ConnectToRdsWithIamAuth", "rds-db:connect",
+                                         sub("arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::"
+                                             "AccountId}:dbuser:${DbResourceId}/${DbUser}",
+                                             Json{{"DbResourceId", detail::tree_of(*idv)},
+                                                  {"DbUser", detail::tree_of(*userv)}})
+                                             .to_json()));
       }
     }
   }
@@ -1410,12 +1589,17 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
   Json keys = Json::array(), aliases = Json::array();
   for (const auto& k : items("kms_keys")) {
     const std::string* s = k.literal();
-    if (s && s->rfind("alias/", 0) == 0) aliases.push_back(*s);
-    else keys.push_back(resource(k, [](const std::string& id) { return arn_sub("kms:${AWS::Region}:${AWS::AccountId}:key/" + id); }));
+    if (s && s->rfind("alias/", 0) == 0)
+      aliases.push_back(*s);
+    else
+      keys.push_back(resource(k, [](const std::string& id) {
+        return arn_sub("kms:${AWS::Region}:${AWS::AccountId}:key/" + id);
+      }));
   }
   if (!keys.empty()) statements.push_back(statement("DecryptWithKeys", "kms:Decrypt", keys));
   if (!aliases.empty()) {
-    Json st = statement("DecryptWithKeyAliases", "kms:Decrypt", arn_sub("kms:${AWS::Region}:${AWS::AccountId}:key/*"));
+    Json st = statement("DecryptWithKeyAliases", "kms:Decrypt",
+                        arn_sub("kms:${AWS::Region}:${AWS::AccountId}:key/*"));
     st["Condition"] = {{"ForAnyValue:StringEquals", {{"kms:ResourceAliases", aliases}}}};
     statements.push_back(st);
   }
@@ -1423,7 +1607,8 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
   auto s3 = [&](const char* key, const char* sid, const char* action) {
     Json objects = Json::array();
     for (const auto& o : items(key))
-      objects.push_back(resource(o, [](const std::string& path) { return arn_sub("s3:::" + path); }));
+      objects.push_back(
+          resource(o, [](const std::string& path) { return arn_sub("s3:::" + path); }));
     if (!objects.empty()) statements.push_back(statement(sid, action, objects));
   };
   s3("s3_read", "ReadS3Objects", "s3:GetObject");
@@ -1431,7 +1616,9 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
 
   Json queues = Json::array();
   for (const auto& q : items("sqs_send"))
-    queues.push_back(resource(q, [](const std::string& name) { return arn_sub("sqs:${AWS::Region}:${AWS::AccountId}:" + name); }));
+    queues.push_back(resource(q, [](const std::string& name) {
+      return arn_sub("sqs:${AWS::Region}:${AWS::AccountId}:" + name);
+    }));
   if (!queues.empty()) statements.push_back(statement("SendToQueues", "sqs:SendMessage", queues));
 
   if (const YNode* inv = n.find("invoke_functions")) {
@@ -1440,16 +1627,20 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
       for (const auto& item : inv->items) {
         auto target = plain_string(item, "a function name of this spec");
         if (!target) continue;
-        if (std::find(function_names_.begin(), function_names_.end(), *target) == function_names_.end()) {
+        if (std::find(function_names_.begin(), function_names_.end(), *target) ==
+            function_names_.end()) {
           std::string hint = detail::did_you_mean(*target, function_names_);
-          error(item, "LF3005", fmt::format("invoke_functions names '{}', which is not a function of this spec{}",
-                                            *target, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+          error(
+              item, "LF3005",
+              fmt::format("invoke_functions names '{}', which is not a function of this spec{}",
+                          *target, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
           continue;
         }
         targets.push_back(get_att(*target, "Arn").to_json());
         targets.push_back(sub("${" + *target + ".Arn}:*").to_json());  // its versions and aliases
       }
-    if (!targets.empty()) statements.push_back(statement("InvokeFunctions", "lambda:InvokeFunction", targets));
+    if (!targets.empty())
+      statements.push_back(statement("InvokeFunctions", "lambda:InvokeFunction", targets));
   }
 
   if (const YNode* raw = n.find("statements")) {
@@ -1472,11 +1663,15 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n, const s
 
 // Who may invoke the function: one AWS::Lambda::Permission per entry.
 void Compiler::invoke(const std::string& fn, const YNode& n) {
-  if (!expect(n, YNode::Kind::sequence, "a list of {service: ..., source_arn: ..., source_account: ...}")) return;
+  if (!expect(n, YNode::Kind::sequence,
+              "a list of {service: ..., source_arn: ..., source_account: ...}"))
+    return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
     const YNode& e = n.items[i];
     if (!expect(e, YNode::Kind::mapping, "a mapping with service: or principal:")) continue;
-    known_keys(e, {"service", "principal", "source_arn", "source_account", "principal_org_id", "action"}, "invoke");
+    known_keys(
+        e, {"service", "principal", "source_arn", "source_account", "principal_org_id", "action"},
+        "invoke");
     const std::string id = fn + "InvokePermission" + std::to_string(i + 1);
     const std::string props = "/Resources/" + id + "/Properties";
     map_path("/Resources/" + id, e);
@@ -1486,10 +1681,13 @@ void Compiler::invoke(const std::string& fn, const YNode& n) {
     const YNode* service = e.find("service");
     const YNode* principal = e.find("principal");
     if ((service != nullptr) == (principal != nullptr)) {
-      missing(e, "LF3003", "an invoke entry names exactly one of service: (e.g. events.amazonaws.com) or principal: (an account)");
+      missing(e, "LF3003",
+              "an invoke entry names exactly one of service: (e.g. events.amazonaws.com) or "
+              "principal: (an account)");
       continue;
     }
-    if (auto x = value<std::string>(service ? *service : *principal, props + "/Principal")) p.principal = *x;
+    if (auto x = value<std::string>(service ? *service : *principal, props + "/Principal"))
+      p.principal = *x;
     if (const YNode* a = e.find("action"))
       if (auto x = value<std::string>(*a, props + "/Action")) p.action = *x;
     if (const YNode* a = e.find("source_arn"))
@@ -1501,13 +1699,16 @@ void Compiler::invoke(const std::string& fn, const YNode& n) {
     if (service && service->kind == YNode::Kind::scalar) {
       if (service->value == "s3.amazonaws.com" && !p.source_account)
         error(*service, "LF5004",
-              "s3.amazonaws.com without source_account lets any account's bucket with that name invoke "
-              "the function (bucket names can be re-registered): add source_account: !Ref AWS::AccountId");
+              "s3.amazonaws.com without source_account lets any account's bucket with that name "
+              "invoke "
+              "the function (bucket names can be re-registered): add source_account: !Ref "
+              "AWS::AccountId");
       else if (!p.source_arn && !p.source_account)
-        warning(*service, "LF5003",
-                fmt::format("{} may invoke {} on behalf of anyone (the confused-deputy problem): add "
-                            "source_arn or source_account",
-                            service->value, fn));
+        warning(
+            *service, "LF5003",
+            fmt::format("{} may invoke {} on behalf of anyone (the confused-deputy problem): add "
+                        "source_arn or source_account",
+                        service->value, fn));
     }
     t_.add(id, std::move(p));
   }
@@ -1515,7 +1716,8 @@ void Compiler::invoke(const std::string& fn, const YNode& n) {
 
 }  // namespace
 
-SpecResult compile_spec(std::string_view text, const std::string& path, const SpecOptions& options) {
+SpecResult compile_spec(std::string_view text, const std::string& path,
+                        const SpecOptions& options) {
   fs::path base = fs::path(path).parent_path();
   if (base.empty()) base = ".";
   Compiler c(path, base, options);
@@ -1554,7 +1756,8 @@ std::string format_with_source(const Diagnostic& d, std::string_view source) {
     ++start;
   }
   std::size_t end = source.find('\n', start);
-  std::string_view text = source.substr(start, end == std::string_view::npos ? source.npos : end - start);
+  std::string_view text =
+      source.substr(start, end == std::string_view::npos ? source.npos : end - start);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   if (text.size() > 300) return out;  // a minified line helps nobody
   // Columns count characters; the caret gets one space per character before it (tabs kept), so

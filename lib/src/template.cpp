@@ -10,7 +10,8 @@ std::vector<std::string> split_path(std::string_view dotted) {
   std::size_t start = 0;
   while (true) {
     std::size_t dot = dotted.find('.', start);
-    out.emplace_back(dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start));
+    out.emplace_back(
+        dotted.substr(start, dot == std::string_view::npos ? dotted.npos : dot - start));
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
@@ -54,7 +55,9 @@ Intrinsic Template::add_parameter(std::string name, Parameter p) {
   return r;
 }
 
-void Template::add_output(std::string name, Output o) { outputs.emplace_back(std::move(name), std::move(o)); }
+void Template::add_output(std::string name, Output o) {
+  outputs.emplace_back(std::move(name), std::move(o));
+}
 
 void Template::add_override(std::string_view logical_id, std::string_view dotted_path, Json value) {
   resource(logical_id).overrides.push_back(Override{split_path(dotted_path), std::move(value)});

@@ -14,7 +14,10 @@ std::u32string decode_utf8(std::string_view s) {
       ++i;
       continue;
     }
-    int len = (b >= 0xC2 && b <= 0xDF) ? 2 : (b >= 0xE0 && b <= 0xEF) ? 3 : (b >= 0xF0 && b <= 0xF4) ? 4 : 0;
+    int len = (b >= 0xC2 && b <= 0xDF)   ? 2
+              : (b >= 0xE0 && b <= 0xEF) ? 3
+              : (b >= 0xF0 && b <= 0xF4) ? 4
+                                         : 0;
     char32_t cp = len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
     bool ok = len != 0 && i + static_cast<std::size_t>(len) <= s.size();
     for (int k = 1; ok && k < len; ++k) {
@@ -61,6 +64,8 @@ std::string encode_utf8(const std::u32string& cps) {
   return out;
 }
 
-bool valid_utf8(std::string_view s) { return encode_utf8(decode_utf8(s)) == s; }
+bool valid_utf8(std::string_view s) {
+  return encode_utf8(decode_utf8(s)) == s;
+}
 
 }  // namespace lambdaform::detail

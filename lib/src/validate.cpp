@@ -47,7 +47,8 @@ void check_string_item(const std::string& s, const Constraint& c, std::string_vi
   if (!c.one_of.empty() && !in_list(s, c.one_of))
     sink.error("E3030", path, fmt::format("{} '{}' is not one of: {}", name, s, list_of(c.one_of)));
   if (!c.pattern.empty() && !std::regex_match(s, cached_regex(sink, c.pattern)))
-    sink.error("E3031", path, fmt::format("{} '{}' does not match the pattern {}", name, s, c.pattern));
+    sink.error("E3031", path,
+               fmt::format("{} '{}' does not match the pattern {}", name, s, c.pattern));
 }
 
 void check_string(const std::string& s, const Constraint& c, std::string_view name,
@@ -78,10 +79,12 @@ void check_count(std::size_t n, const Constraint& c, std::string_view name, cons
   const auto count = static_cast<std::int64_t>(n);
   if (c.min != kNoMin && count < c.min)
     sink.error("E3032", path,
-               fmt::format("{} has {} item{}, below the minimum of {}", name, n, n == 1 ? "" : "s", c.min));
+               fmt::format("{} has {} item{}, below the minimum of {}", name, n, n == 1 ? "" : "s",
+                           c.min));
   else if (c.max != kNoMax && count > c.max)
     sink.error("E3032", path,
-               fmt::format("{} has {} item{}, above the maximum of {}", name, n, n == 1 ? "" : "s", c.max));
+               fmt::format("{} has {} item{}, above the maximum of {}", name, n, n == 1 ? "" : "s",
+                           c.max));
 }
 
 }  // namespace detail
@@ -111,14 +114,28 @@ bool alphanumeric(std::string_view s) {
 }
 
 constexpr std::array<std::string_view, 22> kParameterTypes = {
-    "String", "Number", "List<Number>", "CommaDelimitedList",
-    "AWS::EC2::AvailabilityZone::Name", "AWS::EC2::Image::Id", "AWS::EC2::Instance::Id",
-    "AWS::EC2::KeyPair::KeyName", "AWS::EC2::SecurityGroup::GroupName",
-    "AWS::EC2::SecurityGroup::Id", "AWS::EC2::Subnet::Id", "AWS::EC2::Volume::Id",
-    "AWS::EC2::VPC::Id", "AWS::Route53::HostedZone::Id", "List<AWS::EC2::AvailabilityZone::Name>",
-    "List<AWS::EC2::Image::Id>", "List<AWS::EC2::Instance::Id>",
-    "List<AWS::EC2::SecurityGroup::GroupName>", "List<AWS::EC2::SecurityGroup::Id>",
-    "List<AWS::EC2::Subnet::Id>", "List<AWS::EC2::Volume::Id>", "List<AWS::EC2::VPC::Id>"};
+    "String",
+    "Number",
+    "List<Number>",
+    "CommaDelimitedList",
+    "AWS::EC2::AvailabilityZone::Name",
+    "AWS::EC2::Image::Id",
+    "AWS::EC2::Instance::Id",
+    "AWS::EC2::KeyPair::KeyName",
+    "AWS::EC2::SecurityGroup::GroupName",
+    "AWS::EC2::SecurityGroup::Id",
+    "AWS::EC2::Subnet::Id",
+    "AWS::EC2::Volume::Id",
+    "AWS::EC2::VPC::Id",
+    "AWS::Route53::HostedZone::Id",
+    "List<AWS::EC2::AvailabilityZone::Name>",
+    "List<AWS::EC2::Image::Id>",
+    "List<AWS::EC2::Instance::Id>",
+    "List<AWS::EC2::SecurityGroup::GroupName>",
+    "List<AWS::EC2::SecurityGroup::Id>",
+    "List<AWS::EC2::Subnet::Id>",
+    "List<AWS::EC2::Volume::Id>",
+    "List<AWS::EC2::VPC::Id>"};
 
 bool valid_parameter_type(std::string_view t) {
   for (auto k : kParameterTypes)
@@ -145,7 +162,8 @@ class RefWalker {
 
   void walk(const Json& j, const std::string& path, const std::set<std::string>& sub_vars = {}) {
     if (j.is_array()) {
-      for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], path + "/" + std::to_string(i), sub_vars);
+      for (std::size_t i = 0; i < j.size(); ++i)
+        walk(j[i], path + "/" + std::to_string(i), sub_vars);
       return;
     }
     if (!j.is_object()) return;
@@ -190,8 +208,10 @@ class RefWalker {
       attr = dot == std::string::npos ? "" : s.substr(dot + 1);
     } else if (arg.is_array() && arg.size() == 2 && arg[0].is_string()) {
       id = arg[0].get<std::string>();
-      if (arg[1].is_string()) attr = arg[1].get<std::string>();
-      else walk(arg[1], path + "/1");
+      if (arg[1].is_string())
+        attr = arg[1].get<std::string>();
+      else
+        walk(arg[1], path + "/1");
     } else {
       sink_.error("E1010", path, "Fn::GetAtt takes [LogicalId, Attribute]");
       return;
@@ -203,7 +223,8 @@ class RefWalker {
                  const std::string& path) {
     auto it = names_.resources.find(id);
     if (it == names_.resources.end()) {
-      sink_.error("E1010", path, fmt::format("Fn::GetAtt of {}, which is not a resource in this template", id));
+      sink_.error("E1010", path,
+                  fmt::format("Fn::GetAtt of {}, which is not a resource in this template", id));
       return;
     }
     deps.insert(id);
@@ -278,7 +299,8 @@ void check_utf8(const Json& j, const std::string& path, Sink& sink) {
     if (!detail::valid_utf8(j.get_ref<const std::string&>()))
       sink.error("LF1001", path, "the string is not valid UTF-8");
   } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i) check_utf8(j[i], path + "/" + std::to_string(i), sink);
+    for (std::size_t i = 0; i < j.size(); ++i)
+      check_utf8(j[i], path + "/" + std::to_string(i), sink);
   } else if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string child = path + "/" + pointer_token(it.key());
@@ -295,8 +317,9 @@ void check_names(const Template& t, Sink& sink) {
     if (!alphanumeric(name))
       sink.error(rule, path, fmt::format("logical id '{}' must be alphanumeric (A-Za-z0-9)", name));
     else if (name.size() > kMaxNameLength)
-      sink.error(rule, path, fmt::format("logical id {} is {} characters long, above the maximum of {}",
-                                         name, name.size(), kMaxNameLength));
+      sink.error(rule, path,
+                 fmt::format("logical id {} is {} characters long, above the maximum of {}", name,
+                             name.size(), kMaxNameLength));
     auto [it, inserted] = seen.emplace(name, section);
     if (!inserted && (section != "Outputs" || it->second == "Outputs"))
       sink.error("E0000", path,
@@ -308,16 +331,21 @@ void check_names(const Template& t, Sink& sink) {
     // Outputs live in their own namespace.
     const std::string path = "/Outputs/" + pointer_token(name);
     if (!alphanumeric(name))
-      sink.error("E6004", path, fmt::format("output name '{}' must be alphanumeric (A-Za-z0-9)", name));
+      sink.error("E6004", path,
+                 fmt::format("output name '{}' must be alphanumeric (A-Za-z0-9)", name));
   }
   std::set<std::string> outputs;
   for (const auto& [name, o] : t.outputs)
     if (!outputs.insert(name).second)
-      sink.error("E0000", "/Outputs/" + pointer_token(name), fmt::format("output {} is defined twice", name));
+      sink.error("E0000", "/Outputs/" + pointer_token(name),
+                 fmt::format("output {} is defined twice", name));
 
-  auto limit = [&](std::size_t n, std::size_t max, const char* rule, const char* what, const char* path) {
+  auto limit = [&](std::size_t n, std::size_t max, const char* rule, const char* what,
+                   const char* path) {
     if (n > max)
-      sink.error(rule, path, fmt::format("the template has {} {}, above CloudFormation's limit of {}", n, what, max));
+      sink.error(
+          rule, path,
+          fmt::format("the template has {} {}, above CloudFormation's limit of {}", n, what, max));
   };
   limit(t.resources.size(), kMaxResources, "E3010", "resources", "/Resources");
   limit(t.parameters.size(), kMaxParameters, "E2010", "parameters", "/Parameters");
@@ -333,11 +361,13 @@ void check_parameters(const Template& t, Sink& sink) {
                              p.default_value->is_boolean()))
       sink.error("E2001", path + "/Default", "a parameter's Default must be a string or a number");
     if (!valid_parameter_type(p.type))
-      sink.error("E2002", path + "/Type", fmt::format("parameter type '{}' is not a CloudFormation parameter type", p.type));
+      sink.error("E2002", path + "/Type",
+                 fmt::format("parameter type '{}' is not a CloudFormation parameter type", p.type));
     if (p.default_value && p.allowed_values) {
       bool found = false;
       for (const auto& v : *p.allowed_values) found = found || v == *p.default_value;
-      if (!found) sink.error("E2015", path + "/Default", "the default value is not one of AllowedValues");
+      if (!found)
+        sink.error("E2015", path + "/Default", "the default value is not one of AllowedValues");
     }
   }
 }
@@ -379,11 +409,13 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
   detail::RuleContext ctx{t, options.today.empty() ? today_utc() : options.today};
 
   if (t.format_version != "2010-09-09")
-    sink.error("E1001", "/AWSTemplateFormatVersion",
-               fmt::format("AWSTemplateFormatVersion must be 2010-09-09, not '{}'", t.format_version));
+    sink.error(
+        "E1001", "/AWSTemplateFormatVersion",
+        fmt::format("AWSTemplateFormatVersion must be 2010-09-09, not '{}'", t.format_version));
   if (t.description && t.description->size() > 1024)
     sink.error("E1003", "/Description",
-               fmt::format("the description is {} bytes, above the maximum of 1024", t.description->size()));
+               fmt::format("the description is {} bytes, above the maximum of 1024",
+                           t.description->size()));
   check_names(t, sink);
   check_parameters(t, sink);
 
@@ -393,7 +425,8 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
     std::visit(
         [&](const auto& body) {
           using B = std::decay_t<decltype(body)>;
-          if constexpr (!std::is_same_v<B, RawResource>) detail::check_fields(body, path + "/Properties", sink);
+          if constexpr (!std::is_same_v<B, RawResource>)
+            detail::check_fields(body, path + "/Properties", sink);
           detail::check_rules(body, path + "/Properties", ctx, sink);
         },
         r.body);
@@ -404,7 +437,8 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
   Names names;
   for (const auto& r : t.resources) names.resources.emplace(r.logical_id, type_name(r.body));
   for (const auto& [name, p] : t.parameters) names.parameters.insert(name);
-  for (auto it = t.conditions.begin(); it != t.conditions.end(); ++it) names.conditions.insert(it.key());
+  for (auto it = t.conditions.begin(); it != t.conditions.end(); ++it)
+    names.conditions.insert(it.key());
 
   std::map<std::string, std::set<std::string>> graph;
   std::vector<std::string> order;
@@ -425,15 +459,17 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
         if (names.resources.count(target))
           w.deps.insert(target);
         else
-          sink.error("E3005", path + "/DependsOn/" + std::to_string(i),
-                     fmt::format("DependsOn names {}, which is not a resource in this template", target));
+          sink.error(
+              "E3005", path + "/DependsOn/" + std::to_string(i),
+              fmt::format("DependsOn names {}, which is not a resource in this template", target));
       }
     }
     graph[it.key()] = w.deps;
     order.push_back(it.key());
   }
   check_cycles(graph, order, sink);
-  for (const auto& [name, o] : t.outputs) detail::check_fields(o, "/Outputs/" + pointer_token(name), sink);
+  for (const auto& [name, o] : t.outputs)
+    detail::check_fields(o, "/Outputs/" + pointer_token(name), sink);
   if (tree.contains("Outputs")) {
     const Json& outputs = tree["Outputs"];
     for (auto it = outputs.begin(); it != outputs.end(); ++it) {
@@ -453,14 +489,16 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
 
   const std::size_t size = to_yaml(tree).size();
   if (size > kTemplateLimit)
-    sink.error("E1002", "",
-               fmt::format("the rendered template is {} bytes, above CloudFormation's limit of {} bytes",
-                           size, kTemplateLimit));
+    sink.error(
+        "E1002", "",
+        fmt::format("the rendered template is {} bytes, above CloudFormation's limit of {} bytes",
+                    size, kTemplateLimit));
   else if (size > kInlineTemplateLimit)
-    sink.warning("LF1002", "",
-                 fmt::format("the rendered template is {} bytes, above the {} bytes CloudFormation "
-                             "accepts inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET`",
-                             size, kInlineTemplateLimit));
+    sink.warning(
+        "LF1002", "",
+        fmt::format("the rendered template is {} bytes, above the {} bytes CloudFormation "
+                    "accepts inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET`",
+                    size, kInlineTemplateLimit));
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 namespace lambdaform {
 
-std::string_view version() noexcept { return LAMBDAFORM_VERSION; }
+std::string_view version() noexcept {
+  return LAMBDAFORM_VERSION;
+}
 
 }  // namespace lambdaform

@@ -42,27 +42,35 @@ Json resolve(const Json& j, const std::map<std::string, std::string>& params,
   if (j.size() == 1 && j.contains("Fn::Sub")) {
     const Json& arg = j["Fn::Sub"];
     std::string text = arg.is_string() ? arg.get<std::string>()
-                       : (arg.is_array() && !arg.empty() && arg[0].is_string()) ? arg[0].get<std::string>() : "";
+                       : (arg.is_array() && !arg.empty() && arg[0].is_string())
+                           ? arg[0].get<std::string>()
+                           : "";
     for (const auto& name : declared) {
       std::string placeholder = "${" + name + "}";
       if (text.find(placeholder) == std::string::npos) continue;
-      if (arg.is_array() && arg.size() == 2 && arg[1].is_object() && arg[1].contains(name)) continue;
+      if (arg.is_array() && arg.size() == 2 && arg[1].is_object() && arg[1].contains(name))
+        continue;
       auto it = params.find(name);
       if (it == params.end()) {
         unresolved.insert(name);
         continue;
       }
-      for (auto pos = text.find(placeholder); pos != std::string::npos; pos = text.find(placeholder, pos + it->second.size()))
+      for (auto pos = text.find(placeholder); pos != std::string::npos;
+           pos = text.find(placeholder, pos + it->second.size()))
         text.replace(pos, placeholder.size(), it->second);
     }
     Json out = Json::object();
-    if (arg.is_string()) out["Fn::Sub"] = text;
-    else if (arg.is_array() && arg.size() == 2) out["Fn::Sub"] = Json::array({text, resolve(arg[1], params, declared, unresolved)});
-    else out["Fn::Sub"] = resolve(arg, params, declared, unresolved);
+    if (arg.is_string())
+      out["Fn::Sub"] = text;
+    else if (arg.is_array() && arg.size() == 2)
+      out["Fn::Sub"] = Json::array({text, resolve(arg[1], params, declared, unresolved)});
+    else
+      out["Fn::Sub"] = resolve(arg, params, declared, unresolved);
     return out;
   }
   Json out = Json::object();
-  for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = resolve(it.value(), params, declared, unresolved);
+  for (auto it = j.begin(); it != j.end(); ++it)
+    out[it.key()] = resolve(it.value(), params, declared, unresolved);
   return out;
 }
 
@@ -80,7 +88,8 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
   if (resource.contains("Properties"))
     for (auto it = resource["Properties"].begin(); it != resource["Properties"].end(); ++it) {
       if (!is_locked(it.key())) continue;
-      locked[it.key()] = nlohmann::json::parse(resolve(it.value(), params, declared, unresolved).dump());
+      locked[it.key()] =
+          nlohmann::json::parse(resolve(it.value(), params, declared, unresolved).dump());
       h.properties.push_back(it.key());
     }
   std::sort(h.properties.begin(), h.properties.end());
@@ -91,8 +100,9 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
   return h;
 }
 
-std::pair<Handle<Version>, VersionHash> publish_version(Template& t, const Handle<Function>& function,
-                                                        const std::map<std::string, std::string>& params) {
+std::pair<Handle<Version>, VersionHash> publish_version(
+    Template& t, const Handle<Function>& function,
+    const std::map<std::string, std::string>& params) {
   VersionHash h = version_hash(t, function.logical_id, params);
   Version v;
   v.function_name = ref(function);
@@ -103,7 +113,8 @@ std::pair<Handle<Version>, VersionHash> publish_version(Template& t, const Handl
                      {{"version-hash-spec", kVersionHashSpec},
                       {"sha256", h.sha256},
                       {"locked-properties", h.properties}}}};
-  auto handle = t.add(function.logical_id + "Version" + h.sha256.substr(0, 10), std::move(v), std::move(a));
+  auto handle =
+      t.add(function.logical_id + "Version" + h.sha256.substr(0, 10), std::move(v), std::move(a));
   return {handle, h};
 }
 

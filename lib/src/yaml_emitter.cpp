@@ -34,9 +34,9 @@ bool is_plain_char(char c) {
 bool is_reserved_word(std::string_view s) {
   // YAML 1.1 booleans and nulls (case variants PyYAML and CloudFormation resolve).
   static constexpr std::array<std::string_view, 26> kWords = {
-      "y",    "Y",    "yes",  "Yes",   "YES",   "n",     "N",   "no",  "No",
-      "NO",   "true", "True", "TRUE",  "false", "False", "FALSE", "on", "On",
-      "ON",   "off",  "Off",  "OFF",   "null",  "Null",  "NULL",  "~"};
+      "y",  "Y",    "yes",  "Yes",  "YES",   "n",     "N",     "no", "No",
+      "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
+      "ON", "off",  "Off",  "OFF",  "null",  "Null",  "NULL",  "~"};
   for (auto w : kWords)
     if (w == s) return true;
   return false;
@@ -125,7 +125,8 @@ std::string single_quoted(std::string_view s) {
 }
 
 // Decides how a string is written. `indent` is where a literal block's lines start.
-std::string write_string(const std::string& raw, int indent, bool allow_block, bool allow_indicator = true) {
+std::string write_string(const std::string& raw, int indent, bool allow_block,
+                         bool allow_indicator = true) {
   std::u32string cps = detail::decode_utf8(raw);
   std::string s = detail::encode_utf8(cps);  // invalid bytes became U+FFFD
   bool escape = false, newline = false, only_newlines = true;
@@ -140,7 +141,8 @@ std::string write_string(const std::string& raw, int indent, bool allow_block, b
   // blank lines with spaces precede the first text), so the reader cannot guess the indentation.
   // libyaml also needs it when the first text starts with a tab.
   std::size_t first_text = s.find_first_not_of(" \n");
-  bool indicator = s.find(' ') < first_text || (first_text != std::string::npos && s[first_text] == '\t');
+  bool indicator =
+      s.find(' ') < first_text || (first_text != std::string::npos && s[first_text] == '\t');
   if (newline && allow_block && !escape && !only_newlines && (allow_indicator || !indicator)) {
     std::size_t trailing = 0;
     while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
@@ -188,7 +190,8 @@ std::string format_double(double d) {
   return mantissa + exponent;
 }
 
-std::string scalar(const Json& v, int indent, bool allow_block = true, bool allow_indicator = true) {
+std::string scalar(const Json& v, int indent, bool allow_block = true,
+                   bool allow_indicator = true) {
   switch (v.type()) {
     case Json::value_t::null:
       return "null";
@@ -215,10 +218,11 @@ std::string_view short_tag(const Json& v) {
   const Json& arg = v.begin().value();
   if (arg.is_number() || arg.is_boolean() || arg.is_null()) return {};
   static constexpr std::array<std::string_view, 20> kKeys = {
-      "Ref",          "Condition",     "Fn::And",       "Fn::Base64",      "Fn::Cidr",
-      "Fn::Equals",   "Fn::FindInMap", "Fn::GetAZs",    "Fn::GetAtt",      "Fn::If",
-      "Fn::ImportValue", "Fn::Join",   "Fn::Length",    "Fn::Not",         "Fn::Or",
-      "Fn::Select",   "Fn::Split",     "Fn::Sub",       "Fn::ToJsonString", "Fn::Transform"};
+      "Ref",        "Condition",  "Fn::And",          "Fn::Base64",
+      "Fn::Cidr",   "Fn::Equals", "Fn::FindInMap",    "Fn::GetAZs",
+      "Fn::GetAtt", "Fn::If",     "Fn::ImportValue",  "Fn::Join",
+      "Fn::Length", "Fn::Not",    "Fn::Or",           "Fn::Select",
+      "Fn::Split",  "Fn::Sub",    "Fn::ToJsonString", "Fn::Transform"};
   const std::string& key = v.begin().key();
   for (auto k : kKeys)
     if (k == key) return k;
@@ -342,7 +346,8 @@ class Writer {
         arg[1].is_string() && arg[0].get_ref<const std::string&>().find('.') == std::string::npos &&
         !arg[0].get_ref<const std::string&>().empty()) {
       out += ' ';
-      out += write_string(arg[0].get<std::string>() + "." + arg[1].get<std::string>(), indent, false);
+      out +=
+          write_string(arg[0].get<std::string>() + "." + arg[1].get<std::string>(), indent, false);
       out += '\n';
       return;
     }

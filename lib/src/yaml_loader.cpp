@@ -127,9 +127,10 @@ class Builder : public YAML::EventHandler {
     }
     if (!f.pending_key) {
       if (n.kind != YNode::Kind::scalar)
-        throw Refused{Diagnostic{Severity::error, "LF0007",
-                                 "mapping keys must be plain strings, not sequences, mappings or nulls",
-                                 "", SourceLocation{file_, n.line, n.column}}};
+        throw Refused{
+            Diagnostic{Severity::error, "LF0007",
+                       "mapping keys must be plain strings, not sequences, mappings or nulls", "",
+                       SourceLocation{file_, n.line, n.column}}};
       for (const auto& [k, v] : f.node.entries)
         if (k.value == n.value)
           throw Refused{Diagnostic{
@@ -162,8 +163,12 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::s
     std::size_t len = 1;
     unsigned char b = static_cast<unsigned char>(s[i]);
     if (b >= 0x80) {
-      len = (b >= 0xC2 && b <= 0xDF) ? 2 : (b >= 0xE0 && b <= 0xEF) ? 3 : (b >= 0xF0 && b <= 0xF4) ? 4 : 0;
-      if (len == 0 || i + len > s.size() || !valid_utf8(s.substr(i, len))) return std::pair{line, col};
+      len = (b >= 0xC2 && b <= 0xDF)   ? 2
+            : (b >= 0xE0 && b <= 0xEF) ? 3
+            : (b >= 0xF0 && b <= 0xF4) ? 4
+                                       : 0;
+      if (len == 0 || i + len > s.size() || !valid_utf8(s.substr(i, len)))
+        return std::pair{line, col};
     }
     if (b == '\n') {
       ++line;
@@ -178,7 +183,8 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::s
 
 }  // namespace
 
-LoadResult load_yaml_bytes(std::string_view text, const std::string& file, const LoadLimits& limits);
+LoadResult load_yaml_bytes(std::string_view text, const std::string& file,
+                           const LoadLimits& limits);
 
 // yaml-cpp counts columns in bytes (after a BOM); people and editors count characters.
 class Columns {
@@ -225,7 +231,8 @@ LoadResult load_yaml(std::string_view text, const std::string& file, const LoadL
   return result;
 }
 
-LoadResult load_yaml_bytes(std::string_view text, const std::string& file, const LoadLimits& limits) {
+LoadResult load_yaml_bytes(std::string_view text, const std::string& file,
+                           const LoadLimits& limits) {
   LoadResult result;
   auto fail = [&](const char* rule, std::string msg, std::uint32_t line, std::uint32_t col) {
     result.diagnostics.push_back(
@@ -234,7 +241,8 @@ LoadResult load_yaml_bytes(std::string_view text, const std::string& file, const
   };
   if (text.size() > limits.max_bytes)
     return fail("LF0006",
-                fmt::format("the file is larger than {} bytes, lambdaform's limit for a spec", limits.max_bytes),
+                fmt::format("the file is larger than {} bytes, lambdaform's limit for a spec",
+                            limits.max_bytes),
                 1, 1);
   if (auto bad = first_invalid_utf8(text))
     return fail("LF0002", "the file is not valid UTF-8", bad->first, bad->second);
@@ -259,7 +267,8 @@ LoadResult load_yaml_bytes(std::string_view text, const std::string& file, const
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {
       if (builder.documents > 1)
-        return fail("LF0003", "a spec is one YAML document; remove the second '---' and what follows",
+        return fail("LF0003",
+                    "a spec is one YAML document; remove the second '---' and what follows",
                     static_cast<std::uint32_t>(builder.second_document.line + 1),
                     static_cast<std::uint32_t>(builder.second_document.column + 1));
     }
@@ -268,7 +277,8 @@ LoadResult load_yaml_bytes(std::string_view text, const std::string& file, const
     return result;
   } catch (const YAML::ParserException& e) {
     return fail("LF0001", fmt::format("YAML syntax error: {}", e.msg),
-                static_cast<std::uint32_t>(e.mark.line + 1), static_cast<std::uint32_t>(e.mark.column + 1));
+                static_cast<std::uint32_t>(e.mark.line + 1),
+                static_cast<std::uint32_t>(e.mark.column + 1));
   } catch (const YAML::Exception& e) {
     return fail("LF0001", fmt::format("YAML error: {}", e.msg), 1, 1);
   }

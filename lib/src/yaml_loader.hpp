@@ -29,8 +29,8 @@ struct YNode {
   std::string tag;    ///< "" untagged plain, "!" quoted/block scalar, "!Ref" ..., or a full tag
   std::string value;  ///< scalar text
   std::uint32_t line = 0, column = 0;
-  std::vector<YNode> items;                        ///< sequence items
-  std::vector<std::pair<YNode, YNode>> entries;    ///< mapping entries in document order
+  std::vector<YNode> items;                      ///< sequence items
+  std::vector<std::pair<YNode, YNode>> entries;  ///< mapping entries in document order
 
   bool is_plain() const { return kind == Kind::scalar && tag.empty(); }
   /// The value of a mapping entry, or nullptr.

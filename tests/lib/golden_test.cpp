@@ -74,16 +74,20 @@ Template kitchen_sink() {
   vpc.security_group_ids = List<std::string>{"sg-0a1b2c3d4e5f60001", "sg-0a1b2c3d4e5f60002"};
   vpc.ipv6_allowed_for_dual_stack = false;
   f.vpc_config = vpc;
-  f.layers = List<std::string>{sub("arn:${AWS::Partition}:lambda:${AWS::Region}:123456789012:layer:common:4")};
+  f.layers = List<std::string>{
+      sub("arn:${AWS::Partition}:lambda:${AWS::Region}:123456789012:layer:common:4")};
   f.tracing_config = TracingConfig{"Active"};
-  f.dead_letter_config = DeadLetterConfig{sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:dlq")};
+  f.dead_letter_config =
+      DeadLetterConfig{sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:dlq")};
   LoggingConfig lc;
   lc.log_format = "JSON";
   lc.application_log_level = "INFO";
   lc.system_log_level = "WARN";
   f.logging_config = lc;
   f.snap_start = SnapStart{"PublishedVersions"};
-  f.kms_key_arn = sub("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+  f.kms_key_arn =
+      sub("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/"
+          "1234abcd-12ab-34cd-56ef-1234567890ab");
   RuntimeManagementConfig rmc;
   rmc.update_runtime_on = "Auto";
   f.runtime_management_config = rmc;
@@ -96,7 +100,8 @@ Template kitchen_sink() {
   inline_fn.runtime = "nodejs22.x";
   inline_fn.handler = "index.handler";
   Code inline_code;
-  inline_code.zip_file = "exports.handler = async (event) => {\n  return { ok: true, note: 'it''s fine: yes' };\n};\n";
+  inline_code.zip_file =
+      "exports.handler = async (event) => {\n  return { ok: true, note: 'it''s fine: yes' };\n};\n";
   inline_fn.code = inline_code;
   inline_fn.role = get_att(r, "Arn");
   t.add("Hello", inline_fn);
@@ -138,7 +143,8 @@ Template kitchen_sink() {
   perm.action = "lambda:InvokeFunction";
   perm.function_name = ref(fn);
   perm.principal = "events.amazonaws.com";
-  perm.source_arn = sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders");
+  perm.source_arn =
+      sub("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/orders");
   perm.source_account = ref("AWS::AccountId");
   t.add("IngestInvokeFromEvents", perm);
 

@@ -8,13 +8,15 @@ TEST_CASE("Intrinsic: helpers build CloudFormation's long form", "[intrinsic]") 
   CHECK(ref("X").to_json().dump() == R"({"Ref":"X"})");
   CHECK(get_att("Fn", "Arn").to_json().dump() == R"({"Fn::GetAtt":["Fn","Arn"]})");
   CHECK(sub("a-${AWS::Region}").to_json().dump() == R"({"Fn::Sub":"a-${AWS::Region}"})");
-  CHECK(sub("${A}", {{"A", ref("B")}}).to_json().dump() == R"({"Fn::Sub":["${A}",{"A":{"Ref":"B"}}]})");
+  CHECK(sub("${A}", {{"A", ref("B")}}).to_json().dump() ==
+        R"({"Fn::Sub":["${A}",{"A":{"Ref":"B"}}]})");
   CHECK(join(",", {"a", ref("B")}).to_json().dump() == R"({"Fn::Join":[",",["a",{"Ref":"B"}]]})");
   CHECK(select(0, get_azs()).to_json().dump() == R"({"Fn::Select":[0,{"Fn::GetAZs":""}]})");
   CHECK(split(",", ref("L")).to_json().dump() == R"({"Fn::Split":[",",{"Ref":"L"}]})");
   CHECK(if_("IsProd", 512, pseudo::no_value()).to_json().dump() ==
         R"({"Fn::If":["IsProd",512,{"Ref":"AWS::NoValue"}]})");
-  CHECK(equals(ref("Stage"), "prod").to_json().dump() == R"({"Fn::Equals":[{"Ref":"Stage"},"prod"]})");
+  CHECK(equals(ref("Stage"), "prod").to_json().dump() ==
+        R"({"Fn::Equals":[{"Ref":"Stage"},"prod"]})");
   CHECK(not_(condition("A")).to_json().dump() == R"({"Fn::Not":[{"Condition":"A"}]})");
   CHECK(and_({condition("A"), condition("B")}).to_json().dump() ==
         R"({"Fn::And":[{"Condition":"A"},{"Condition":"B"}]})");

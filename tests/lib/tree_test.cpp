@@ -17,7 +17,8 @@ TEST_CASE("Tree: resource keys are Type, attributes, then Properties in table or
   for (auto it = fn.begin(); it != fn.end(); ++it) keys.push_back(it.key());
   CHECK(keys == std::vector<std::string>{"Type", "DependsOn", "DeletionPolicy", "Properties"});
   std::vector<std::string> props;
-  for (auto it = fn["Properties"].begin(); it != fn["Properties"].end(); ++it) props.push_back(it.key());
+  for (auto it = fn["Properties"].begin(); it != fn["Properties"].end(); ++it)
+    props.push_back(it.key());
   CHECK(props == std::vector<std::string>{"Description", "Runtime", "Handler", "Code", "Role",
                                           "MemorySize", "Timeout"});
 }
@@ -76,10 +77,11 @@ TEST_CASE("Tree: parameters and outputs with every field", "[tree]") {
   o.export_ = Export{Value<std::string>(sub("${AWS::StackName}-Queue"))};
   t.add_output("QueueArn", o);
   Json j = to_tree(t);
-  CHECK(j["Parameters"].dump() ==
-        R"({"Stage":{"Type":"String","Description":"Stage","Default":"dev","AllowedValues":["dev","prod"],)"
-        R"("AllowedPattern":"[a-z]+","ConstraintDescription":"lower case","MinLength":1,"MaxLength":8,)"
-        R"("NoEcho":true},"Count":{"Type":"Number","MinValue":1.0,"MaxValue":10.5}})");
+  CHECK(
+      j["Parameters"].dump() ==
+      R"({"Stage":{"Type":"String","Description":"Stage","Default":"dev","AllowedValues":["dev","prod"],)"
+      R"("AllowedPattern":"[a-z]+","ConstraintDescription":"lower case","MinLength":1,"MaxLength":8,)"
+      R"("NoEcho":true},"Count":{"Type":"Number","MinValue":1.0,"MaxValue":10.5}})");
   CHECK(j["Outputs"].dump() ==
         R"({"QueueArn":{"Description":"queue","Value":{"Fn::GetAtt":["Q","Arn"]},)"
         R"("Export":{"Name":{"Fn::Sub":"${AWS::StackName}-Queue"}}}})");

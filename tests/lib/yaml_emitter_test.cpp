@@ -6,13 +6,15 @@ using namespace lambdaform;
 
 namespace {
 // The YAML for a one-key mapping {"K": value}.
-std::string yaml_of(const Json& value) { return to_yaml(Json{{"K", value}}); }
+std::string yaml_of(const Json& value) {
+  return to_yaml(Json{{"K", value}});
+}
 }  // namespace
 
 TEST_CASE("YAML: YAML 1.1 booleans and nulls stay strings", "[yaml]") {
-  for (const char* s : {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON",
-                        "off", "Off", "OFF", "true", "True", "TRUE", "false", "False", "FALSE",
-                        "null", "Null", "NULL", "~"})
+  for (const char* s : {"y",    "Y",     "yes",   "Yes",   "YES",  "n",    "N",    "no",   "No",
+                        "NO",   "on",    "On",    "ON",    "off",  "Off",  "OFF",  "true", "True",
+                        "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~"})
     CHECK(yaml_of(s) == std::string("K: '") + s + "'\n");
 }
 
@@ -53,7 +55,8 @@ TEST_CASE("YAML: line breaks and controls a YAML 1.1 reader mangles are escaped"
   CHECK(yaml_of("a\u2028b") == "K: \"a\\Lb\"\n");
   CHECK(yaml_of("a\u2029b") == "K: \"a\\Pb\"\n");
   // NEL as \x85: yaml-cpp reads \N as a lone byte 0x85 (regression found by the round trip).
-  CHECK(yaml_of("a\xC2\x85" "b") == "K: \"a\\x85b\"\n");
+  CHECK(yaml_of("a\xC2\x85"
+                "b") == "K: \"a\\x85b\"\n");
   CHECK(yaml_of("\xEF\xBB\xBFx") == "K: \"\\uFEFFx\"\n");
   CHECK(yaml_of(std::string("a\0b", 3)) == "K: \"a\\0b\"\n");
   CHECK(yaml_of("a\rb") == "K: \"a\\rb\"\n");
@@ -109,7 +112,8 @@ TEST_CASE("YAML: intrinsics use the short form", "[yaml]") {
   CHECK(yaml_of(get_att("A.B", "C").to_json()) == "K: !GetAtt\n  - A.B\n  - C\n");
 }
 
-TEST_CASE("YAML: sections in order, a blank line between sections and resources", "[yaml][template]") {
+TEST_CASE("YAML: sections in order, a blank line between sections and resources",
+          "[yaml][template]") {
   Template t;
   t.description = "d";
   t.add_parameter("P", lftest::param("String"));

@@ -22,21 +22,26 @@ functions:
 
 }  // namespace
 
-TEST_CASE("Spec: a minimal function gets its own role, logging policy and an ARN output", "[spec]") {
+TEST_CASE("Spec: a minimal function gets its own role, logging policy and an ARN output",
+          "[spec]") {
   auto r = compile(kMinimal);
   REQUIRE(lftest::lines(r.diagnostics).empty());
   REQUIRE(r.tmpl);
   CHECK(r.stack_name == "demo");
   Json tree = to_tree(*r.tmpl);
-  CHECK(tree["Resources"]["FnRole"]["Properties"].dump() ==
-        R"({"AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
-        R"("Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]},)"
-        R"("ManagedPolicyArns":[{"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}]})");
-  CHECK(tree["Resources"]["Fn"]["Properties"]["Role"].dump() == R"({"Fn::GetAtt":["FnRole","Arn"]})");
-  CHECK(tree["Outputs"].dump() == R"({"FnArn":{"Description":"ARN of Fn","Value":{"Fn::GetAtt":["Fn","Arn"]}}})");
+  CHECK(
+      tree["Resources"]["FnRole"]["Properties"].dump() ==
+      R"({"AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[{"Effect":"Allow",)"
+      R"("Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]},)"
+      R"("ManagedPolicyArns":[{"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}]})");
+  CHECK(tree["Resources"]["Fn"]["Properties"]["Role"].dump() ==
+        R"({"Fn::GetAtt":["FnRole","Arn"]})");
+  CHECK(tree["Outputs"].dump() ==
+        R"({"FnArn":{"Description":"ARN of Fn","Value":{"Fn::GetAtt":["Fn","Arn"]}}})");
 }
 
-TEST_CASE("Spec: template diagnostics point at the spec value that caused them", "[spec][location]") {
+TEST_CASE("Spec: template diagnostics point at the spec value that caused them",
+          "[spec][location]") {
   auto r = compile(kMinimal + "    memory: 20000\n");
   CHECK(lftest::lines(r.diagnostics) ==
         V{"stack.yaml:7:13: error: MemorySize 20000 is above the maximum of 10240 [E3034]"});
@@ -45,8 +50,8 @@ TEST_CASE("Spec: template diagnostics point at the spec value that caused them",
 
 TEST_CASE("Spec: unknown keys get a did-you-mean", "[spec]") {
   auto r = compile(kMinimal + "    memroy: 256\n");
-  CHECK(lftest::lines(r.diagnostics) ==
-        V{"stack.yaml:7:5: error: unknown key 'memroy' in function Fn (did you mean 'memory'?) [LF3000]"});
+  CHECK(lftest::lines(r.diagnostics) == V{"stack.yaml:7:5: error: unknown key 'memroy' in function "
+                                          "Fn (did you mean 'memory'?) [LF3000]"});
 }
 
 TEST_CASE("Spec: type errors say what was expected and what was found", "[spec]") {
@@ -73,14 +78,19 @@ TEST_CASE("Spec: public subnets are an error unless allowed, then a warning", "[
 )";
   auto r = compile(net + kMinimal + "    vpc: {subnets: public, security_groups: [web]}\n");
   CHECK(lftest::lines(r.diagnostics) ==
-        V{"stack.yaml:11:20: error: function Fn is placed in public subnets: Lambda's network interfaces get no public IP there, so it cannot reach the internet or public AWS endpoints such as SSM; use private subnets with a NAT gateway or VPC endpoints, or set allow_public_subnet: true if this is intended [LF3001]"});
-  r = compile(net + kMinimal + "    vpc: {subnets: public, security_groups: [web], allow_public_subnet: true}\n");
+        V{"stack.yaml:11:20: error: function Fn is placed in public subnets: Lambda's network "
+          "interfaces get no public IP there, so it cannot reach the internet or public AWS "
+          "endpoints such as SSM; use private subnets with a NAT gateway or VPC endpoints, or set "
+          "allow_public_subnet: true if this is intended [LF3001]"});
+  r = compile(net + kMinimal +
+              "    vpc: {subnets: public, security_groups: [web], allow_public_subnet: true}\n");
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].severity == Severity::warning);
   CHECK_FALSE(r.failed());
 }
 
-TEST_CASE("Spec: moving to private subnets with both groups is one line and adds VPC access", "[spec][vpc]") {
+TEST_CASE("Spec: moving to private subnets with both groups is one line and adds VPC access",
+          "[spec][vpc]") {
   const std::string net = R"(network:
   public_subnets: [subnet-1]
   private_subnets: [subnet-2, subnet-3]
@@ -91,8 +101,9 @@ TEST_CASE("Spec: moving to private subnets with both groups is one line and adds
   Json res = to_tree(*r.tmpl)["Resources"];
   CHECK(res["Fn"]["Properties"]["VpcConfig"].dump() ==
         R"({"SecurityGroupIds":["sg-1","sg-2"],"SubnetIds":["subnet-2","subnet-3"]})");
-  CHECK(res["FnRole"]["Properties"]["ManagedPolicyArns"][1].dump() ==
-        R"({"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"})");
+  CHECK(
+      res["FnRole"]["Properties"]["ManagedPolicyArns"][1].dump() ==
+      R"({"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"})");
   // Without vpc, no VPC permissions.
   auto plain = compile(kMinimal);
   CHECK(to_tree(*plain.tmpl)["Resources"]["FnRole"]["Properties"]["ManagedPolicyArns"].size() == 1);
@@ -111,15 +122,16 @@ network:
                            "    vpc: {subnets: private, security_groups: [web, db]}\n";
   auto r = compile(text);
   REQUIRE(lftest::lines(r.diagnostics).empty());
-  CHECK(to_tree(*r.tmpl)["Resources"]["Fn"]["Properties"]["VpcConfig"].dump() ==
-        R"({"SecurityGroupIds":{"Fn::Split":[",",{"Fn::Join":[",",[{"Fn::Join":[",",{"Ref":"WebGroups"}]},{"Ref":"DbGroup"}]]}]},"SubnetIds":{"Ref":"Subnets"}})");
+  CHECK(
+      to_tree(*r.tmpl)["Resources"]["Fn"]["Properties"]["VpcConfig"].dump() ==
+      R"({"SecurityGroupIds":{"Fn::Split":[",",{"Fn::Join":[",",[{"Fn::Join":[",",{"Ref":"WebGroups"}]},{"Ref":"DbGroup"}]]}]},"SubnetIds":{"Ref":"Subnets"}})");
 }
 
 TEST_CASE("Spec: unknown security group names get a did-you-mean", "[spec][vpc]") {
-  auto r = compile("network: {private_subnets: [s-1], security_groups: {database: [sg-1]}}\n" + kMinimal +
-                   "    vpc: {subnets: private, security_groups: [databse]}\n");
-  CHECK(lftest::lines(r.diagnostics) ==
-        V{"stack.yaml:8:47: error: network.security_groups has no group 'databse' (did you mean 'database'?) [LF3005]"});
+  auto r = compile("network: {private_subnets: [s-1], security_groups: {database: [sg-1]}}\n" +
+                   kMinimal + "    vpc: {subnets: private, security_groups: [databse]}\n");
+  CHECK(lftest::lines(r.diagnostics) == V{"stack.yaml:8:47: error: network.security_groups has no "
+                                          "group 'databse' (did you mean 'database'?) [LF3005]"});
 }
 
 TEST_CASE("Spec: role names a shared role, an ARN or an intrinsic", "[spec][iam]") {
@@ -133,83 +145,107 @@ functions:
 )";
   auto r = compile(text);
   CHECK(lftest::lines(r.diagnostics) ==
-        V{"stack.yaml:7:77: error: role 'Shard' is neither an ARN nor a role under roles: (did you mean 'Shared'?) [LF3007]"});
+        V{"stack.yaml:7:77: error: role 'Shard' is neither an ARN nor a role under roles: (did you "
+          "mean 'Shared'?) [LF3007]"});
 }
 
 TEST_CASE("Spec: code takes exactly one form", "[spec][code]") {
-  auto r = compile("stack: demo\nfunctions:\n  Fn:\n    runtime: python3.12\n    handler: index.h\n"
-                   "    code: {inline: x, s3_bucket: b, s3_key: k}\n");
+  auto r = compile(
+      "stack: demo\nfunctions:\n  Fn:\n    runtime: python3.12\n    handler: index.h\n"
+      "    code: {inline: x, s3_bucket: b, s3_key: k}\n");
   CHECK(lftest::lines(r.diagnostics) ==
-        V{"stack.yaml:6:11: error: code takes exactly one of: s3_bucket + s3_key, inline_file, inline, image_uri [LF3004]"});
+        V{"stack.yaml:6:11: error: code takes exactly one of: s3_bucket + s3_key, inline_file, "
+          "inline, image_uri [LF3004]"});
 }
 
 TEST_CASE("Spec: stack tags reach every taggable resource, function tags win", "[spec][tags]") {
-  auto r = compile("tags: {team: orders, env: dev}\n" + kMinimal + "    tags: {env: prod}\n    log_retention_days: 14\n");
+  auto r = compile("tags: {team: orders, env: dev}\n" + kMinimal +
+                   "    tags: {env: prod}\n    log_retention_days: 14\n");
   REQUIRE(lftest::lines(r.diagnostics).empty());
   Json res = to_tree(*r.tmpl)["Resources"];
   const char* expected = R"([{"Key":"env","Value":"prod"},{"Key":"team","Value":"orders"}])";
   CHECK(res["Fn"]["Properties"]["Tags"].dump() == expected);
   CHECK(res["FnRole"]["Properties"]["Tags"].dump() == expected);
   CHECK(res["FnLogGroup"]["Properties"].dump() ==
-        std::string(R"({"LogGroupName":{"Fn::Sub":"/aws/lambda/${Fn}"},"RetentionInDays":14,"Tags":)") + expected + "}");
+        std::string(
+            R"({"LogGroupName":{"Fn::Sub":"/aws/lambda/${Fn}"},"RetentionInDays":14,"Tags":)") +
+            expected + "}");
 }
 
 TEST_CASE("Spec: properties deep-merge into the function's Properties", "[spec][override]") {
   const std::string net = "network: {private_subnets: [s-1], security_groups: {db: [sg-1]}}\n";
   auto r = compile(net + kMinimal +
                    "    vpc: {subnets: private, security_groups: [db]}\n"
-                   "    properties: {VpcConfig: {Ipv6AllowedForDualStack: true}, DurableConfig: {ExecutionTimeout: 60}}\n");
+                   "    properties: {VpcConfig: {Ipv6AllowedForDualStack: true}, DurableConfig: "
+                   "{ExecutionTimeout: 60}}\n");
   REQUIRE(lftest::lines(r.diagnostics).empty());
   Json p = to_tree(*r.tmpl)["Resources"]["Fn"]["Properties"];
-  CHECK(p["VpcConfig"].dump() == R"({"SecurityGroupIds":["sg-1"],"SubnetIds":["s-1"],"Ipv6AllowedForDualStack":true})");
+  CHECK(p["VpcConfig"].dump() ==
+        R"({"SecurityGroupIds":["sg-1"],"SubnetIds":["s-1"],"Ipv6AllowedForDualStack":true})");
   CHECK(p["DurableConfig"].dump() == R"({"ExecutionTimeout":60})");
 }
 
-TEST_CASE("Spec: --param sets a declared parameter's Default, unknown ones are LF3008", "[spec][params]") {
+TEST_CASE("Spec: --param sets a declared parameter's Default, unknown ones are LF3008",
+          "[spec][params]") {
   SpecOptions o;
   o.params = {{"Stage", "prod"}, {"Nope", "x"}};
   auto r = compile("parameters: {Stage: {type: String, default: dev}}\n" + kMinimal, o);
-  CHECK(lftest::lines(r.diagnostics) == V{"stack.yaml:1:1: error: --param Nope names no parameter of this spec [LF3008]"});
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"stack.yaml:1:1: error: --param Nope names no parameter of this spec [LF3008]"});
   o.params = {{"Stage", "prod"}};
   r = compile("parameters: {Stage: {type: String, default: dev}}\n" + kMinimal, o);
   REQUIRE(r.tmpl);
   CHECK(to_tree(*r.tmpl)["Parameters"]["Stage"].dump() == R"({"Type":"String","Default":"prod"})");
 }
 
-TEST_CASE("Spec: intrinsics in short and long form, unknown tags get a did-you-mean", "[spec][intrinsic]") {
-  auto r = compile(kMinimal + "    description: !Sub '${AWS::StackName} fn'\n    memory: {Ref: Mem}\n" +
-                   "parameters: {Mem: {type: Number}}\n");
+TEST_CASE("Spec: intrinsics in short and long form, unknown tags get a did-you-mean",
+          "[spec][intrinsic]") {
+  auto r =
+      compile(kMinimal + "    description: !Sub '${AWS::StackName} fn'\n    memory: {Ref: Mem}\n" +
+              "parameters: {Mem: {type: Number}}\n");
   REQUIRE(lftest::lines(r.diagnostics).empty());
   Json p = to_tree(*r.tmpl)["Resources"]["Fn"]["Properties"];
   CHECK(p["Description"].dump() == R"({"Fn::Sub":"${AWS::StackName} fn"})");
   CHECK(p["MemorySize"].dump() == R"({"Ref":"Mem"})");
   r = compile(kMinimal + "    description: !Reff X\n");
-  CHECK(lftest::lines(r.diagnostics) == V{"stack.yaml:7:18: error: unknown intrinsic function !Reff (did you mean !Ref?) [LF3011]"});
+  CHECK(
+      lftest::lines(r.diagnostics) ==
+      V{"stack.yaml:7:18: error: unknown intrinsic function !Reff (did you mean !Ref?) [LF3011]"});
 }
 
 TEST_CASE("Spec: YAML problems are located and refused", "[spec][yaml]") {
   CHECK(lftest::lines(compile("stack: a\nstack: b\n").diagnostics) ==
         V{"stack.yaml:2:1: error: duplicate key 'stack' (first defined at line 1) [LF0004]"});
   CHECK(lftest::lines(compile("a: &x 1\nb: *x\n").diagnostics) ==
-        V{"stack.yaml:2:4: error: YAML aliases (*name) are not accepted in a spec: write the value out where it is used [LF0005]"});
+        V{"stack.yaml:2:4: error: YAML aliases (*name) are not accepted in a spec: write the value "
+          "out where it is used [LF0005]"});
   CHECK(lftest::lines(compile("stack: [\n").diagnostics).size() == 1);
   CHECK(lftest::lines(compile("").diagnostics) ==
-        V{"stack.yaml:1:1: error: the spec is empty: it needs at least stack: and functions: [LF3003]"});
+        V{"stack.yaml:1:1: error: the spec is empty: it needs at least stack: and functions: "
+          "[LF3003]"});
   CHECK(lftest::lines(compile("stack: \xff\n").diagnostics) ==
         V{"stack.yaml:1:8: error: the file is not valid UTF-8 [LF0002]"});
   CHECK(lftest::lines(compile(std::string(100, '[') + std::string(100, ']')).diagnostics) ==
-        V{"stack.yaml:1:65: error: the document nests deeper than 64 levels, above lambdaform's limit [LF0006]"});
+        V{"stack.yaml:1:65: error: the document nests deeper than 64 levels, above lambdaform's "
+          "limit [LF0006]"});
 }
 
 TEST_CASE("Spec: format_with_source shows the line and a caret", "[spec][diagnostic]") {
   Diagnostic d{Severity::error, "LF3000", "unknown key 'x'", "", SourceLocation{"s.yaml", 2, 3}};
-  CHECK(format_with_source(d, "a: 1\n  x: 2\n") == "s.yaml:2:3: error: unknown key 'x' [LF3000]\n    x: 2\n    ^");
+  CHECK(format_with_source(d, "a: 1\n  x: 2\n") ==
+        "s.yaml:2:3: error: unknown key 'x' [LF3000]\n    x: 2\n    ^");
 }
 
 TEST_CASE("Spec: a missing file and a directory are unreadable", "[spec]") {
   auto r = compile_spec_file("/nonexistent/stack.yaml");
   CHECK(r.unreadable);
-  CHECK(lftest::lines(r.diagnostics) ==
-        V{"/nonexistent/stack.yaml:1:1: error: cannot read the spec: no such file or no permission [LF0009]"});
+  CHECK(lftest::lines(r.diagnostics) == V{"/nonexistent/stack.yaml:1:1: error: cannot read the "
+                                          "spec: no such file or no permission [LF0009]"});
   CHECK(compile_spec_file("/tmp").unreadable);
+}
+
+TEST_CASE("Spec: an integer with a leading zero is refused as ambiguous", "[spec]") {
+  CHECK(lftest::lines(compile(kMinimal + "    memory: 0256\n").diagnostics) ==
+        V{"stack.yaml:7:13: error: 0256 is ambiguous: YAML 1.1 reads a leading 0 as octal, YAML "
+          "1.2 as decimal; write the number without leading zeros [LF3002]"});
 }

@@ -55,26 +55,31 @@ TEST_CASE("Versions: golden hashes never change within hash spec 1", "[versions]
   CHECK(version_id("    description: first\n") == "FnVersione07309198a");
   SpecOptions o;
   o.params = {{"Key", "fn-2.zip"}};
-  auto r = compile("stack: demo\nparameters: {Key: {type: String}}\nfunctions:\n  Fn:\n" +
-                       std::string(kBase).replace(kBase.find("s3_key: fn-1.zip"), 16, "s3_key: !Ref Key"),
-                   o);
+  auto r = compile(
+      "stack: demo\nparameters: {Key: {type: String}}\nfunctions:\n  Fn:\n" +
+          std::string(kBase).replace(kBase.find("s3_key: fn-1.zip"), 16, "s3_key: !Ref Key"),
+      o);
   REQUIRE_FALSE(r.failed());
   CHECK(r.tmpl->find("FnVersion2847e542d0") != nullptr);
 }
 
-TEST_CASE("Versions: the canonical hash input is sorted compact JSON of the locked properties", "[versions]") {
+TEST_CASE("Versions: the canonical hash input is sorted compact JSON of the locked properties",
+          "[versions]") {
   auto r = compile(kHead + kBase);
   REQUIRE_FALSE(r.failed());
   VersionHash h = version_hash(*r.tmpl, "Fn");
-  CHECK(h.canonical ==
-        R"({"lambdaform-version-hash":1,"properties":{"Code":{"S3Bucket":"bucket","S3Key":"fn-1.zip"},)"
-        R"("Environment":{"Variables":{"AA":"1","BB":"2"}},"Handler":"app.handler","MemorySize":256,)"
-        R"("Role":{"Fn::GetAtt":["FnRole","Arn"]},"Runtime":"python3.12","Timeout":30}})");
+  CHECK(
+      h.canonical ==
+      R"({"lambdaform-version-hash":1,"properties":{"Code":{"S3Bucket":"bucket","S3Key":"fn-1.zip"},)"
+      R"("Environment":{"Variables":{"AA":"1","BB":"2"}},"Handler":"app.handler","MemorySize":256,)"
+      R"("Role":{"Fn::GetAtt":["FnRole","Arn"]},"Runtime":"python3.12","Timeout":30}})");
   CHECK(h.sha256 == sha256_hex(h.canonical));
-  CHECK(h.properties == std::vector<std::string>{"Code", "Environment", "Handler", "MemorySize", "Role", "Runtime", "Timeout"});
+  CHECK(h.properties == std::vector<std::string>{"Code", "Environment", "Handler", "MemorySize",
+                                                 "Role", "Runtime", "Timeout"});
 }
 
-TEST_CASE("Versions: a change to any version-locked property publishes a new version", "[versions]") {
+TEST_CASE("Versions: a change to any version-locked property publishes a new version",
+          "[versions]") {
   const std::string base = version_id("");
   const std::vector<std::pair<std::string, std::string>> changes = {
       {"code", "    code: {s3_bucket: bucket, s3_key: fn-2.zip}\n"},
@@ -95,8 +100,11 @@ TEST_CASE("Versions: a change to any version-locked property publishes a new ver
       {"role", "    role: 'arn:aws:iam::123456789012:role/other'\n"},
       {"vpc", "    vpc: {subnets: private, security_groups: [db]}\n"},
       {"file_system_configs",
-       "    file_system_configs: [{arn: 'arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0', local_mount_path: /mnt/x}]\n"},
-      {"runtime_management_config", "    runtime_management_config: {update_runtime_on: FunctionUpdate}\n"},
+       "    file_system_configs: [{arn: "
+       "'arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0', "
+       "local_mount_path: /mnt/x}]\n"},
+      {"runtime_management_config",
+       "    runtime_management_config: {update_runtime_on: FunctionUpdate}\n"},
       {"recursive_loop", "    recursive_loop: Allow\n"},
       {"properties (unmodelled)", "    properties: {DurableConfig: {ExecutionTimeout: 60}}\n"},
   };
@@ -106,9 +114,13 @@ TEST_CASE("Versions: a change to any version-locked property publishes a new ver
     // Replace the key's line when the base has it, else add it.
     const std::string key = line.substr(4, line.find(':') - 4);
     auto at = spec.find("    " + key + ":");
-    if (at != std::string::npos) spec.replace(at, spec.find('\n', at) + 1 - at, line);
-    else spec += line;
-    std::string net = key == "vpc" ? "network: {private_subnets: [subnet-1], security_groups: {db: [sg-1]}}\n" : "";
+    if (at != std::string::npos)
+      spec.replace(at, spec.find('\n', at) + 1 - at, line);
+    else
+      spec += line;
+    std::string net =
+        key == "vpc" ? "network: {private_subnets: [subnet-1], security_groups: {db: [sg-1]}}\n"
+                     : "";
     auto r = compile(net + kHead + spec);
     REQUIRE_FALSE(r.failed());
     std::string id;
@@ -122,7 +134,11 @@ TEST_CASE("Versions: tags, reserved concurrency and code signing do not publish"
   const std::string base = version_id("");
   CHECK(version_id("    tags: {team: orders}\n") == base);
   CHECK(version_id("    reserved_concurrency: 5\n") == base);
-  CHECK(version_id("    code_signing_config_arn: 'arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0'\n") == base);
+  CHECK(
+      version_id(
+          "    code_signing_config_arn: "
+          "'arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0'\n") ==
+      base);
 }
 
 TEST_CASE("Versions: reordering keys or environment variables does not publish", "[versions]") {
@@ -150,17 +166,22 @@ TEST_CASE("Versions: retained, hash spec in Metadata, number in the outputs", "[
   CHECK(v["Metadata"]["lambdaform"]["version-hash-spec"] == 1);
   CHECK(v["Metadata"]["lambdaform"]["locked-properties"].dump() ==
         R"(["Code","Environment","Handler","MemorySize","Role","Runtime","Timeout"])");
-  CHECK(tree["Outputs"]["FnVersion"]["Value"].dump() == R"({"Fn::GetAtt":[")" + id + R"(","Version"]})");
+  CHECK(tree["Outputs"]["FnVersion"]["Value"].dump() ==
+        R"({"Fn::GetAtt":[")" + id + R"(","Version"]})");
   CHECK(tree["Resources"]["FnAliaslive"]["Properties"]["FunctionVersion"].dump() ==
         R"({"Fn::GetAtt":[")" + id + R"(","Version"]})");
 }
 
-TEST_CASE("Versions: a parameter in a locked property is hashed by --param value or warned", "[versions]") {
-  const std::string text = "stack: demo\nparameters: {Key: {type: String}}\nfunctions:\n  Fn:\n" +
-                           std::string(kBase).replace(kBase.find("s3_key: fn-1.zip"), 16, "s3_key: !Ref Key");
+TEST_CASE("Versions: a parameter in a locked property is hashed by --param value or warned",
+          "[versions]") {
+  const std::string text =
+      "stack: demo\nparameters: {Key: {type: String}}\nfunctions:\n  Fn:\n" +
+      std::string(kBase).replace(kBase.find("s3_key: fn-1.zip"), 16, "s3_key: !Ref Key");
   auto r = compile(text);
   CHECK(lftest::lines(r.diagnostics) ==
-        V{"stack.yaml:11:22: warning: the version of Fn is hashed over the parameter Key, not its value: a new value passed only at deploy time will not publish a new version; render with --param Key=VALUE [LF4001]"});
+        V{"stack.yaml:11:22: warning: the version of Fn is hashed over the parameter Key, not its "
+          "value: a new value passed only at deploy time will not publish a new version; render "
+          "with --param Key=VALUE [LF4001]"});
   SpecOptions a, b;
   a.params = {{"Key", "fn-1.zip"}};
   b.params = {{"Key", "fn-2.zip"}};
@@ -176,7 +197,8 @@ TEST_CASE("Versions: a parameter in a locked property is hashed by --param value
   CHECK(id(ra) == version_id(""));
 }
 
-TEST_CASE("Aliases: $LATEST, current, a number, weights and provisioned concurrency", "[versions][alias]") {
+TEST_CASE("Aliases: $LATEST, current, a number, weights and provisioned concurrency",
+          "[versions][alias]") {
   auto r = compile(kHead + kBase.substr(0, kBase.find("    aliases")) + R"(    aliases:
       dev: $LATEST
       live: current
@@ -187,34 +209,55 @@ TEST_CASE("Aliases: $LATEST, current, a number, weights and provisioned concurre
   REQUIRE(lftest::lines(r.diagnostics).empty());
   Json rs = to_tree(*r.tmpl)["Resources"];
   const std::string v = version_id("");
-  CHECK(rs["FnAliasdev"]["Properties"].dump() == R"({"Name":"dev","FunctionName":{"Ref":"Fn"},"FunctionVersion":"$LATEST"})");
+  CHECK(rs["FnAliasdev"]["Properties"].dump() ==
+        R"({"Name":"dev","FunctionName":{"Ref":"Fn"},"FunctionVersion":"$LATEST"})");
   CHECK(rs["FnAliasprod"]["Properties"]["FunctionVersion"] == "3");
   CHECK(rs["FnAliascanary"]["Properties"]["RoutingConfig"].dump() ==
-        R"({"AdditionalVersionWeights":[{"FunctionVersion":{"Fn::GetAtt":[")" + v + R"(","Version"]},"FunctionWeight":0.1}]})");
-  CHECK(rs["FnAliasbusy"]["Properties"].dump() ==
-        R"({"Name":"busy","FunctionName":{"Ref":"Fn"},"FunctionVersion":{"Fn::GetAtt":[")" + v +
-            R"(","Version"]},"Description":"warm","ProvisionedConcurrencyConfig":{"ProvisionedConcurrentExecutions":5}})");
+        R"({"AdditionalVersionWeights":[{"FunctionVersion":{"Fn::GetAtt":[")" + v +
+            R"(","Version"]},"FunctionWeight":0.1}]})");
+  CHECK(
+      rs["FnAliasbusy"]["Properties"].dump() ==
+      R"({"Name":"busy","FunctionName":{"Ref":"Fn"},"FunctionVersion":{"Fn::GetAtt":[")" + v +
+          R"(","Version"]},"Description":"warm","ProvisionedConcurrencyConfig":{"ProvisionedConcurrentExecutions":5}})");
 }
 
 TEST_CASE("Aliases: the mistakes are refused with located messages", "[versions][alias]") {
-  const std::string fn = "stack: demo\nfunctions:\n  Fn:\n    runtime: python3.12\n    handler: app.h\n"
-                         "    code: {s3_bucket: bucket, s3_key: k}\n";
+  const std::string fn =
+      "stack: demo\nfunctions:\n  Fn:\n    runtime: python3.12\n    handler: app.h\n"
+      "    code: {s3_bucket: bucket, s3_key: k}\n";
   CHECK(lftest::lines(compile(fn + "    aliases: {live: current}\n").diagnostics) ==
-        V{"stack.yaml:7:21: error: an alias of Fn points at current, but Fn does not publish a version: add publish_version: true [LF4002]"});
-  CHECK(lftest::lines(compile(fn + "    publish_version: true\n    aliases: {c: {version: 2, additional_version: 3, additional_weight: 1.5}}\n").diagnostics) ==
-        V{"stack.yaml:8:73: error: additional_weight 1.5 is outside 0.0–1.0 (0.1 sends 10% of the traffic) [E3034]"});
-  CHECK(lftest::lines(compile(fn + "    aliases: {c: {version: 2, additional_version: 2, additional_weight: 0.5}}\n").diagnostics) ==
-        V{"stack.yaml:7:28: error: alias c sends its extra weight to its own version; route to a different version [LF2003]"});
-  CHECK(lftest::lines(compile(fn + "    aliases: {c: {version: 2, additional_version: 3, additional_weight: 0.5, provisioned_concurrency: 2}}\n").diagnostics) ==
-        V{"stack.yaml:7:103: error: an alias with RoutingConfig weights cannot also have provisioned concurrency: CloudFormation fails the next update (\"Alias with weights can not be used with Provisioned Concurrency\") [LF2004]"});
+        V{"stack.yaml:7:21: error: an alias of Fn points at current, but Fn does not publish a "
+          "version: add publish_version: true [LF4002]"});
+  CHECK(lftest::lines(compile(fn + "    publish_version: true\n    aliases: {c: {version: 2, "
+                                   "additional_version: 3, additional_weight: 1.5}}\n")
+                          .diagnostics) ==
+        V{"stack.yaml:8:73: error: additional_weight 1.5 is outside 0.0–1.0 (0.1 sends 10% of the "
+          "traffic) [E3034]"});
+  CHECK(
+      lftest::lines(
+          compile(fn +
+                  "    aliases: {c: {version: 2, additional_version: 2, additional_weight: 0.5}}\n")
+              .diagnostics) == V{"stack.yaml:7:28: error: alias c sends its extra weight to its "
+                                 "own version; route to a different version [LF2003]"});
+  CHECK(lftest::lines(compile(fn + "    aliases: {c: {version: 2, additional_version: 3, "
+                                   "additional_weight: 0.5, provisioned_concurrency: 2}}\n")
+                          .diagnostics) ==
+        V{"stack.yaml:7:103: error: an alias with RoutingConfig weights cannot also have "
+          "provisioned concurrency: CloudFormation fails the next update (\"Alias with weights can "
+          "not be used with Provisioned Concurrency\") [LF2004]"});
   CHECK(lftest::lines(compile(fn + "    aliases: {'123': $LATEST}\n").diagnostics) ==
-        V{"stack.yaml:7:15: error: Name '123' does not match the pattern ^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$ [E3031]"});
+        V{"stack.yaml:7:15: error: Name '123' does not match the pattern "
+          "^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$ [E3031]"});
   CHECK(lftest::lines(compile(fn + "    aliases: {live: latest}\n").diagnostics) ==
-        V{"stack.yaml:7:21: error: alias version 'latest' must be $LATEST, current or a published version number [LF4002]"});
+        V{"stack.yaml:7:21: error: alias version 'latest' must be $LATEST, current or a published "
+          "version number [LF4002]"});
 }
 
-TEST_CASE("Deployment: CodeDeploy application, group, service role and the alias UpdatePolicy", "[versions][deploy]") {
-  auto r = compile(kHead + kBase + R"(    deployment: {alias: live, type: Linear10PercentEvery1Minute, alarms: [Errors], post_traffic_hook: Check}
+TEST_CASE("Deployment: CodeDeploy application, group, service role and the alias UpdatePolicy",
+          "[versions][deploy]") {
+  auto r = compile(
+      kHead + kBase +
+      R"(    deployment: {alias: live, type: Linear10PercentEvery1Minute, alarms: [Errors], post_traffic_hook: Check}
   Check:
     runtime: python3.12
     handler: index.handler
@@ -222,22 +265,31 @@ TEST_CASE("Deployment: CodeDeploy application, group, service role and the alias
 )");
   REQUIRE(lftest::lines(r.diagnostics).empty());
   Json rs = to_tree(*r.tmpl)["Resources"];
-  CHECK(rs["CodeDeployApplication"].dump() == R"({"Type":"AWS::CodeDeploy::Application","Properties":{"ComputePlatform":"Lambda"}})");
-  CHECK(rs["FnDeploymentGroup"]["Properties"]["DeploymentConfigName"] == "CodeDeployDefault.LambdaLinear10PercentEvery1Minute");
-  CHECK(rs["FnDeploymentGroup"]["Properties"]["AlarmConfiguration"].dump() == R"({"Enabled":true,"Alarms":[{"Name":"Errors"}]})");
-  CHECK(rs["FnAliaslive"]["UpdatePolicy"].dump() ==
-        R"({"CodeDeployLambdaAliasUpdate":{"ApplicationName":{"Ref":"CodeDeployApplication"},"DeploymentGroupName":{"Ref":"FnDeploymentGroup"},"AfterAllowTrafficHook":{"Ref":"Check"}}})");
+  CHECK(rs["CodeDeployApplication"].dump() ==
+        R"({"Type":"AWS::CodeDeploy::Application","Properties":{"ComputePlatform":"Lambda"}})");
+  CHECK(rs["FnDeploymentGroup"]["Properties"]["DeploymentConfigName"] ==
+        "CodeDeployDefault.LambdaLinear10PercentEvery1Minute");
+  CHECK(rs["FnDeploymentGroup"]["Properties"]["AlarmConfiguration"].dump() ==
+        R"({"Enabled":true,"Alarms":[{"Name":"Errors"}]})");
+  CHECK(
+      rs["FnAliaslive"]["UpdatePolicy"].dump() ==
+      R"({"CodeDeployLambdaAliasUpdate":{"ApplicationName":{"Ref":"CodeDeployApplication"},"DeploymentGroupName":{"Ref":"FnDeploymentGroup"},"AfterAllowTrafficHook":{"Ref":"Check"}}})");
   CHECK(rs["CheckRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]["Action"] ==
         "codedeploy:PutLifecycleEventHookExecutionStatus");
-  CHECK(rs["CodeDeployServiceRole"]["Properties"]["ManagedPolicyArns"].dump() ==
-        R"([{"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda"}])");
+  CHECK(
+      rs["CodeDeployServiceRole"]["Properties"]["ManagedPolicyArns"].dump() ==
+      R"([{"Fn::Sub":"arn:${AWS::Partition}:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda"}])");
 }
 
 TEST_CASE("Deployment: unknown types and hooks get a did-you-mean", "[versions][deploy]") {
-  CHECK(lftest::lines(compile(kHead + kBase + "    deployment: {alias: live, type: Canary10Percent5Minute}\n").diagnostics) ==
-        V{"stack.yaml:12:37: error: deployment type 'Canary10Percent5Minute' is not one of CodeDeploy's Lambda configurations (did you mean 'Canary10Percent5Minutes'?) [LF4005]"});
-  CHECK(lftest::lines(compile(kHead + kBase + "    deployment: {alias: liv, type: AllAtOnce}\n").diagnostics) ==
-        V{"stack.yaml:12:25: error: deployment names alias 'liv', which Fn does not declare [LF4005]"});
+  CHECK(lftest::lines(
+            compile(kHead + kBase + "    deployment: {alias: live, type: Canary10Percent5Minute}\n")
+                .diagnostics) ==
+        V{"stack.yaml:12:37: error: deployment type 'Canary10Percent5Minute' is not one of "
+          "CodeDeploy's Lambda configurations (did you mean 'Canary10Percent5Minutes'?) [LF4005]"});
+  CHECK(lftest::lines(compile(kHead + kBase + "    deployment: {alias: liv, type: AllAtOnce}\n")
+                          .diagnostics) == V{"stack.yaml:12:25: error: deployment names alias "
+                                             "'liv', which Fn does not declare [LF4005]"});
 }
 
 TEST_CASE("Plan: which versions publish and why, which aliases move", "[versions][plan]") {
@@ -245,17 +297,22 @@ TEST_CASE("Plan: which versions publish and why, which aliases move", "[versions
   auto after = compile(kHead + kBase + "    tags: {team: orders}\n");
   Plan same = plan(to_tree(*before.tmpl), to_tree(*after.tmpl));
   CHECK_FALSE(same.publishes());
-  CHECK(format_plan(same) == "## Versions\n\nNo new versions.\n- Fn: no new version\n\n## Aliases\n\nNo alias moves.\n");
-  auto changed = compile(kHead + std::string(kBase).replace(kBase.find("timeout: 30"), 11, "timeout: 60"));
+  CHECK(format_plan(same) ==
+        "## Versions\n\nNo new versions.\n- Fn: no new version\n\n## Aliases\n\nNo alias moves.\n");
+  auto changed =
+      compile(kHead + std::string(kBase).replace(kBase.find("timeout: 30"), 11, "timeout: 60"));
   Plan p = plan(to_tree(*before.tmpl), to_tree(*changed.tmpl));
   REQUIRE(p.publishes());
   const std::string v1 = version_id(""), v2 = p.versions[0].published[0];
-  CHECK(format_plan(p) == "## Versions\n\n- **Fn** publishes " + v2 + " because Timeout changed\n- Fn: " + v1 +
-                              " leave the template; published versions are retained (DeletionPolicy: Retain)\n\n"
-                              "## Aliases\n\n- live (FnAliaslive): " + v1 + " → " + v2 + "\n");
+  CHECK(format_plan(p) ==
+        "## Versions\n\n- **Fn** publishes " + v2 + " because Timeout changed\n- Fn: " + v1 +
+            " leave the template; published versions are retained (DeletionPolicy: Retain)\n\n"
+            "## Aliases\n\n- live (FnAliaslive): " +
+            v1 + " → " + v2 + "\n");
 }
 
-TEST_CASE("Plan: the old template is read from YAML with short-form intrinsics", "[versions][plan]") {
+TEST_CASE("Plan: the old template is read from YAML with short-form intrinsics",
+          "[versions][plan]") {
   auto r = compile(kHead + kBase);
   Diagnostics diags;
   auto tree = read_template(render(*r.tmpl), "old.yaml", diags);

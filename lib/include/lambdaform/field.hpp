@@ -25,11 +25,15 @@ struct Constraint {
 };
 
 /// `Constraint` for a number range or a length range.
-constexpr Constraint range(std::int64_t min, std::int64_t max) { return Constraint{min, max, {}, {}}; }
+constexpr Constraint range(std::int64_t min, std::int64_t max) {
+  return Constraint{min, max, {}, {}};
+}
 /// `Constraint` for an enumeration, "a|b|c".
 constexpr Constraint one_of(std::string_view values) {
   return Constraint{std::numeric_limits<std::int64_t>::min(),
-                    std::numeric_limits<std::int64_t>::max(), values, {}};
+                    std::numeric_limits<std::int64_t>::max(),
+                    values,
+                    {}};
 }
 /// `Constraint` for a pattern with a length range.
 constexpr Constraint pattern(std::string_view re, std::int64_t min_len = 0,

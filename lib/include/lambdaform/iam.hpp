@@ -13,10 +13,9 @@ struct Policy {
   Prop<Json> policy_document;     ///< The IAM policy document.
   /// Properties in emission order.
   static constexpr auto fields() {
-    return std::make_tuple(
-        field("PolicyName", &Policy::policy_name, Presence::required,
-              pattern("^[\\w+=,.@-]+$", 1, 128)),
-        field("PolicyDocument", &Policy::policy_document, Presence::required));
+    return std::make_tuple(field("PolicyName", &Policy::policy_name, Presence::required,
+                                 pattern("^[\\w+=,.@-]+$", 1, 128)),
+                           field("PolicyDocument", &Policy::policy_document, Presence::required));
   }
   /// Memberwise equality.
   friend bool operator==(const Policy& a, const Policy& b) { return fields_equal(a, b); }
@@ -29,15 +28,15 @@ struct Role {
   /// Attributes `!GetAtt` may read.
   static constexpr std::string_view attributes = "Arn|RoleId";
 
-  Prop<std::string> role_name;                   ///< Physical name (needs CAPABILITY_NAMED_IAM).
-  Prop<std::string> description;                 ///< Description (≤ 1000).
-  Prop<std::string> path;                        ///< Path, "/" by default.
-  Prop<Json> assume_role_policy_document;        ///< Trust policy (required).
-  ListProp<std::string> managed_policy_arns;     ///< Attached managed policies (≤ 20).
-  std::optional<Value<List<Policy>>> policies;   ///< Inline policies.
-  Prop<std::string> permissions_boundary;        ///< Boundary policy ARN.
-  Prop<std::int64_t> max_session_duration;       ///< 3600–43200 s.
-  std::optional<Value<List<Tag>>> tags;          ///< Tags.
+  Prop<std::string> role_name;                  ///< Physical name (needs CAPABILITY_NAMED_IAM).
+  Prop<std::string> description;                ///< Description (≤ 1000).
+  Prop<std::string> path;                       ///< Path, "/" by default.
+  Prop<Json> assume_role_policy_document;       ///< Trust policy (required).
+  ListProp<std::string> managed_policy_arns;    ///< Attached managed policies (≤ 20).
+  std::optional<Value<List<Policy>>> policies;  ///< Inline policies.
+  Prop<std::string> permissions_boundary;       ///< Boundary policy ARN.
+  Prop<std::int64_t> max_session_duration;      ///< 3600–43200 s.
+  std::optional<Value<List<Tag>>> tags;         ///< Tags.
   /// Properties in emission order.
   static constexpr auto fields() {
     using S = Role;

@@ -20,7 +20,8 @@ namespace lambdaform {
 class Intrinsic {
  public:
   /// Builds a call of `function` ("Ref", "Fn::GetAtt", ...) with `args`.
-  Intrinsic(std::string function, Json args) : function_(std::move(function)), args_(std::move(args)) {}
+  Intrinsic(std::string function, Json args)
+      : function_(std::move(function)), args_(std::move(args)) {}
   /// The function's long name: "Ref", "Fn::Sub", ...
   const std::string& function() const noexcept { return function_; }
   /// The arguments as CloudFormation expects them in JSON.

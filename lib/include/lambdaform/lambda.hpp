@@ -15,8 +15,9 @@ struct Tag {
   /// Properties in emission order.
   static constexpr auto fields() {
     // Keys starting with aws: are reserved for AWS.
-    return std::make_tuple(field("Key", &Tag::key, Presence::required, pattern("^(?!aws:)[\\s\\S]*$", 1, 128)),
-                           field("Value", &Tag::value, Presence::required, range(0, 256)));
+    return std::make_tuple(
+        field("Key", &Tag::key, Presence::required, pattern("^(?!aws:)[\\s\\S]*$", 1, 128)),
+        field("Value", &Tag::value, Presence::required, range(0, 256)));
   }
   /// Memberwise equality.
   friend bool operator==(const Tag& a, const Tag& b) { return fields_equal(a, b); }
@@ -24,11 +25,11 @@ struct Tag {
 
 /// Where a function's code comes from: exactly one of S3 (bucket + key), ZipFile or ImageUri.
 struct Code {
-  Prop<std::string> s3_bucket;          ///< Bucket of the deployment package.
-  Prop<std::string> s3_key;             ///< Key of the deployment package.
-  Prop<std::string> s3_object_version;  ///< Object version of the package.
-  Prop<std::string> zip_file;           ///< Inline source (python/nodejs only).
-  Prop<std::string> image_uri;          ///< Container image URI.
+  Prop<std::string> s3_bucket;           ///< Bucket of the deployment package.
+  Prop<std::string> s3_key;              ///< Key of the deployment package.
+  Prop<std::string> s3_object_version;   ///< Object version of the package.
+  Prop<std::string> zip_file;            ///< Inline source (python/nodejs only).
+  Prop<std::string> image_uri;           ///< Container image URI.
   Prop<std::string> source_kms_key_arn;  ///< KMS key of the source package.
   /// Properties in emission order.
   static constexpr auto fields() {
@@ -80,7 +81,9 @@ struct TracingConfig {
         field("Mode", &TracingConfig::mode, Presence::optional, one_of("Active|PassThrough")));
   }
   /// Memberwise equality.
-  friend bool operator==(const TracingConfig& a, const TracingConfig& b) { return fields_equal(a, b); }
+  friend bool operator==(const TracingConfig& a, const TracingConfig& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// Where failed asynchronous events go.
@@ -92,7 +95,9 @@ struct DeadLetterConfig {
                                  pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")));
   }
   /// Memberwise equality.
-  friend bool operator==(const DeadLetterConfig& a, const DeadLetterConfig& b) { return fields_equal(a, b); }
+  friend bool operator==(const DeadLetterConfig& a, const DeadLetterConfig& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// Size of /tmp in MB.
@@ -104,7 +109,9 @@ struct EphemeralStorage {
         field("Size", &EphemeralStorage::size, Presence::required, range(512, 10240)));
   }
   /// Memberwise equality.
-  friend bool operator==(const EphemeralStorage& a, const EphemeralStorage& b) { return fields_equal(a, b); }
+  friend bool operator==(const EphemeralStorage& a, const EphemeralStorage& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// Log format, levels and log group.
@@ -120,11 +127,15 @@ struct LoggingConfig {
         field("ApplicationLogLevel", &S::application_log_level, Presence::optional,
               one_of("TRACE|DEBUG|INFO|WARN|ERROR|FATAL")),
         field("LogFormat", &S::log_format, Presence::optional, one_of("Text|JSON")),
-        field("LogGroup", &S::log_group, Presence::optional, pattern("[\\.\\-_/#A-Za-z0-9]+", 1, 512)),
-        field("SystemLogLevel", &S::system_log_level, Presence::optional, one_of("DEBUG|INFO|WARN")));
+        field("LogGroup", &S::log_group, Presence::optional,
+              pattern("[\\.\\-_/#A-Za-z0-9]+", 1, 512)),
+        field("SystemLogLevel", &S::system_log_level, Presence::optional,
+              one_of("DEBUG|INFO|WARN")));
   }
   /// Memberwise equality.
-  friend bool operator==(const LoggingConfig& a, const LoggingConfig& b) { return fields_equal(a, b); }
+  friend bool operator==(const LoggingConfig& a, const LoggingConfig& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// SnapStart on published versions.
@@ -145,19 +156,20 @@ struct FileSystemConfig {
   Prop<std::string> local_mount_path;  ///< /mnt/...
   /// Properties in emission order.
   static constexpr auto fields() {
-    return std::make_tuple(
-        field("Arn", &FileSystemConfig::arn, Presence::required, range(0, 200)),
-        field("LocalMountPath", &FileSystemConfig::local_mount_path, Presence::required,
-              pattern("^/mnt/[a-zA-Z0-9-_.]+$", 0, 160)));
+    return std::make_tuple(field("Arn", &FileSystemConfig::arn, Presence::required, range(0, 200)),
+                           field("LocalMountPath", &FileSystemConfig::local_mount_path,
+                                 Presence::required, pattern("^/mnt/[a-zA-Z0-9-_.]+$", 0, 160)));
   }
   /// Memberwise equality.
-  friend bool operator==(const FileSystemConfig& a, const FileSystemConfig& b) { return fields_equal(a, b); }
+  friend bool operator==(const FileSystemConfig& a, const FileSystemConfig& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// Container image overrides.
 struct ImageConfig {
-  ListProp<std::string> command;      ///< CMD override.
-  ListProp<std::string> entry_point;  ///< ENTRYPOINT override.
+  ListProp<std::string> command;        ///< CMD override.
+  ListProp<std::string> entry_point;    ///< ENTRYPOINT override.
   Prop<std::string> working_directory;  ///< WORKDIR override.
   /// Properties in emission order.
   static constexpr auto fields() {
@@ -183,7 +195,9 @@ struct RuntimeManagementConfig {
                                  one_of("Auto|FunctionUpdate|Manual")));
   }
   /// Memberwise equality.
-  friend bool operator==(const RuntimeManagementConfig& a, const RuntimeManagementConfig& b) { return fields_equal(a, b); }
+  friend bool operator==(const RuntimeManagementConfig& a, const RuntimeManagementConfig& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// AWS::Lambda::Function.
@@ -194,32 +208,32 @@ struct Function {
   static constexpr std::string_view attributes =
       "Arn|SnapStartResponse|SnapStartResponse.ApplyOn|SnapStartResponse.OptimizationStatus";
 
-  Prop<std::string> function_name;                  ///< Physical name (≤ 64).
-  Prop<std::string> description;                    ///< Description (≤ 256).
-  Prop<std::string> package_type;                   ///< Zip or Image.
-  Prop<std::string> runtime;                        ///< python3.12, nodejs22.x, ...
-  Prop<std::string> handler;                        ///< module.function.
-  std::optional<Value<Code>> code;                  ///< The code (required).
-  Prop<std::string> role;                           ///< Execution role ARN (required).
-  ListProp<std::string> architectures;              ///< x86_64 or arm64 (one).
-  Prop<std::int64_t> memory_size;                   ///< 128–10240 MB.
-  Prop<std::int64_t> timeout;                       ///< 1–900 s.
-  std::optional<Value<EphemeralStorage>> ephemeral_storage;  ///< /tmp size.
-  std::optional<Value<Environment>> environment;    ///< Environment variables.
-  std::optional<Value<VpcConfig>> vpc_config;       ///< Subnets and security groups.
-  ListProp<std::string> layers;                     ///< Layer version ARNs (≤ 5).
-  std::optional<Value<TracingConfig>> tracing_config;      ///< X-Ray.
+  Prop<std::string> function_name;                            ///< Physical name (≤ 64).
+  Prop<std::string> description;                              ///< Description (≤ 256).
+  Prop<std::string> package_type;                             ///< Zip or Image.
+  Prop<std::string> runtime;                                  ///< python3.12, nodejs22.x, ...
+  Prop<std::string> handler;                                  ///< module.function.
+  std::optional<Value<Code>> code;                            ///< The code (required).
+  Prop<std::string> role;                                     ///< Execution role ARN (required).
+  ListProp<std::string> architectures;                        ///< x86_64 or arm64 (one).
+  Prop<std::int64_t> memory_size;                             ///< 128–10240 MB.
+  Prop<std::int64_t> timeout;                                 ///< 1–900 s.
+  std::optional<Value<EphemeralStorage>> ephemeral_storage;   ///< /tmp size.
+  std::optional<Value<Environment>> environment;              ///< Environment variables.
+  std::optional<Value<VpcConfig>> vpc_config;                 ///< Subnets and security groups.
+  ListProp<std::string> layers;                               ///< Layer version ARNs (≤ 5).
+  std::optional<Value<TracingConfig>> tracing_config;         ///< X-Ray.
   std::optional<Value<DeadLetterConfig>> dead_letter_config;  ///< DLQ.
-  std::optional<Value<LoggingConfig>> logging_config;  ///< Logging.
-  std::optional<Value<SnapStart>> snap_start;       ///< SnapStart.
+  std::optional<Value<LoggingConfig>> logging_config;         ///< Logging.
+  std::optional<Value<SnapStart>> snap_start;                 ///< SnapStart.
   std::optional<Value<List<FileSystemConfig>>> file_system_configs;  ///< EFS mounts (≤ 1).
-  Prop<std::string> kms_key_arn;                    ///< Key for environment encryption.
-  std::optional<Value<ImageConfig>> image_config;   ///< Image overrides.
+  Prop<std::string> kms_key_arn;                   ///< Key for environment encryption.
+  std::optional<Value<ImageConfig>> image_config;  ///< Image overrides.
   std::optional<Value<RuntimeManagementConfig>> runtime_management_config;  ///< Runtime updates.
-  Prop<std::string> recursive_loop;                 ///< Allow or Terminate.
-  Prop<std::string> code_signing_config_arn;        ///< Code signing config.
+  Prop<std::string> recursive_loop;                                         ///< Allow or Terminate.
+  Prop<std::string> code_signing_config_arn;          ///< Code signing config.
   Prop<std::int64_t> reserved_concurrent_executions;  ///< Reserved concurrency (≥ 0).
-  std::optional<Value<List<Tag>>> tags;             ///< Tags.
+  std::optional<Value<List<Tag>>> tags;               ///< Tags.
 
   /// Properties in emission order.
   static constexpr auto fields() {
@@ -229,14 +243,15 @@ struct Function {
               pattern("^[a-zA-Z0-9-_]+$", 1, 64)),
         field("Description", &S::description, Presence::optional, range(0, 256)),
         field("PackageType", &S::package_type, Presence::optional, one_of("Zip|Image")),
-        field("Runtime", &S::runtime), field("Handler", &S::handler, Presence::optional, range(0, 128)),
+        field("Runtime", &S::runtime),
+        field("Handler", &S::handler, Presence::optional, range(0, 128)),
         field("Code", &S::code, Presence::required), field("Role", &S::role, Presence::required),
         field("Architectures", &S::architectures, Presence::optional,
               Constraint{1, 1, "x86_64|arm64", {}}),
         field("MemorySize", &S::memory_size, Presence::optional, range(128, 10240)),
         field("Timeout", &S::timeout, Presence::optional, range(1, 900)),
-        field("EphemeralStorage", &S::ephemeral_storage),
-        field("Environment", &S::environment), field("VpcConfig", &S::vpc_config),
+        field("EphemeralStorage", &S::ephemeral_storage), field("Environment", &S::environment),
+        field("VpcConfig", &S::vpc_config),
         field("Layers", &S::layers, Presence::optional, range(0, 5)),
         field("TracingConfig", &S::tracing_config),
         field("DeadLetterConfig", &S::dead_letter_config),
@@ -259,13 +274,16 @@ struct ProvisionedConcurrencyConfiguration {
   Prop<std::int64_t> provisioned_concurrent_executions;  ///< ≥ 1.
   /// Properties in emission order.
   static constexpr auto fields() {
-    return std::make_tuple(field("ProvisionedConcurrentExecutions",
-                                 &ProvisionedConcurrencyConfiguration::provisioned_concurrent_executions,
-                                 Presence::required,
-                                 range(1, std::numeric_limits<std::int64_t>::max())));
+    return std::make_tuple(
+        field("ProvisionedConcurrentExecutions",
+              &ProvisionedConcurrencyConfiguration::provisioned_concurrent_executions,
+              Presence::required, range(1, std::numeric_limits<std::int64_t>::max())));
   }
   /// Memberwise equality.
-  friend bool operator==(const ProvisionedConcurrencyConfiguration& a, const ProvisionedConcurrencyConfiguration& b) { return fields_equal(a, b); }
+  friend bool operator==(const ProvisionedConcurrencyConfiguration& a,
+                         const ProvisionedConcurrencyConfiguration& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// Runtime update policy of a version.
@@ -279,7 +297,9 @@ struct RuntimePolicy {
                                  Presence::required, one_of("Auto|FunctionUpdate|Manual")));
   }
   /// Memberwise equality.
-  friend bool operator==(const RuntimePolicy& a, const RuntimePolicy& b) { return fields_equal(a, b); }
+  friend bool operator==(const RuntimePolicy& a, const RuntimePolicy& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// AWS::Lambda::Version: an immutable snapshot of a function's code and configuration.
@@ -292,7 +312,8 @@ struct Version {
   Prop<std::string> function_name;  ///< The function (name or ARN).
   Prop<std::string> description;    ///< Description (≤ 256).
   Prop<std::string> code_sha256;    ///< Publish only if the code has this hash.
-  std::optional<Value<ProvisionedConcurrencyConfiguration>> provisioned_concurrency_config;  ///< PC.
+  std::optional<Value<ProvisionedConcurrencyConfiguration>>
+      provisioned_concurrency_config;                  ///< PC.
   std::optional<Value<RuntimePolicy>> runtime_policy;  ///< Runtime updates.
   /// Properties in emission order.
   static constexpr auto fields() {
@@ -319,7 +340,9 @@ struct VersionWeight {
         field("FunctionWeight", &VersionWeight::function_weight, Presence::required));
   }
   /// Memberwise equality.
-  friend bool operator==(const VersionWeight& a, const VersionWeight& b) { return fields_equal(a, b); }
+  friend bool operator==(const VersionWeight& a, const VersionWeight& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// Traffic shifting of an alias.
@@ -332,7 +355,9 @@ struct AliasRoutingConfiguration {
                                  Presence::optional, range(0, 1)));
   }
   /// Memberwise equality.
-  friend bool operator==(const AliasRoutingConfiguration& a, const AliasRoutingConfiguration& b) { return fields_equal(a, b); }
+  friend bool operator==(const AliasRoutingConfiguration& a, const AliasRoutingConfiguration& b) {
+    return fields_equal(a, b);
+  }
 };
 
 /// AWS::Lambda::Alias: a stable name pointing at a version.
@@ -342,17 +367,19 @@ struct Alias {
   /// Attributes `!GetAtt` may read.
   static constexpr std::string_view attributes = "AliasArn";
 
-  Prop<std::string> name;              ///< Alias name.
-  Prop<std::string> function_name;     ///< The function.
-  Prop<std::string> function_version;  ///< Version number or $LATEST.
-  Prop<std::string> description;       ///< Description (≤ 256).
+  Prop<std::string> name;                                          ///< Alias name.
+  Prop<std::string> function_name;                                 ///< The function.
+  Prop<std::string> function_version;                              ///< Version number or $LATEST.
+  Prop<std::string> description;                                   ///< Description (≤ 256).
   std::optional<Value<AliasRoutingConfiguration>> routing_config;  ///< Weights.
-  std::optional<Value<ProvisionedConcurrencyConfiguration>> provisioned_concurrency_config;  ///< PC.
+  std::optional<Value<ProvisionedConcurrencyConfiguration>>
+      provisioned_concurrency_config;  ///< PC.
   /// Properties in emission order.
   static constexpr auto fields() {
     using S = Alias;
     return std::make_tuple(
-        field("Name", &S::name, Presence::required, pattern("^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$", 1, 128)),
+        field("Name", &S::name, Presence::required,
+              pattern("^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$", 1, 128)),
         field("FunctionName", &S::function_name, Presence::required, range(1, 140)),
         field("FunctionVersion", &S::function_version, Presence::required,
               pattern("^(\\$LATEST|[0-9]+)$", 1, 1024)),
@@ -371,20 +398,21 @@ struct Permission {
   /// Attributes `!GetAtt` may read.
   static constexpr std::string_view attributes = "Id";
 
-  Prop<std::string> action;                ///< lambda:InvokeFunction, ...
-  Prop<std::string> function_name;         ///< The function, version or alias.
-  Prop<std::string> principal;             ///< Service, account or ARN.
-  Prop<std::string> principal_org_id;      ///< Organization id.
-  Prop<std::string> source_account;        ///< Account that owns the source.
-  Prop<std::string> source_arn;            ///< ARN of the source.
-  Prop<std::string> event_source_token;    ///< Alexa skill token.
+  Prop<std::string> action;                  ///< lambda:InvokeFunction, ...
+  Prop<std::string> function_name;           ///< The function, version or alias.
+  Prop<std::string> principal;               ///< Service, account or ARN.
+  Prop<std::string> principal_org_id;        ///< Organization id.
+  Prop<std::string> source_account;          ///< Account that owns the source.
+  Prop<std::string> source_arn;              ///< ARN of the source.
+  Prop<std::string> event_source_token;      ///< Alexa skill token.
   Prop<std::string> function_url_auth_type;  ///< AWS_IAM or NONE.
-  Prop<bool> invoked_via_function_url;     ///< Restrict to invocations through the function URL.
+  Prop<bool> invoked_via_function_url;       ///< Restrict to invocations through the function URL.
   /// Properties in emission order.
   static constexpr auto fields() {
     using S = Permission;
     return std::make_tuple(
-        field("Action", &S::action, Presence::required, pattern("^(lambda:[*]|lambda:[a-zA-Z]+|[*])$")),
+        field("Action", &S::action, Presence::required,
+              pattern("^(lambda:[*]|lambda:[a-zA-Z]+|[*])$")),
         field("FunctionName", &S::function_name, Presence::required, range(1, 140)),
         field("Principal", &S::principal, Presence::required),
         field("PrincipalOrgID", &S::principal_org_id, Presence::optional,

@@ -14,11 +14,11 @@ struct LogGroup {
   /// Attributes `!GetAtt` may read.
   static constexpr std::string_view attributes = "Arn";
 
-  Prop<std::string> log_group_name;    ///< Name, e.g. /aws/lambda/<function>.
+  Prop<std::string> log_group_name;      ///< Name, e.g. /aws/lambda/<function>.
   Prop<std::int64_t> retention_in_days;  ///< One of CloudWatch's retention periods.
-  Prop<std::string> kms_key_id;        ///< KMS key ARN.
-  Prop<std::string> log_group_class;   ///< STANDARD or INFREQUENT_ACCESS.
-  Prop<Json> data_protection_policy;   ///< Data protection policy document.
+  Prop<std::string> kms_key_id;          ///< KMS key ARN.
+  Prop<std::string> log_group_class;     ///< STANDARD or INFREQUENT_ACCESS.
+  Prop<Json> data_protection_policy;     ///< Data protection policy document.
   std::optional<Value<List<Tag>>> tags;  ///< Tags.
   /// Properties in emission order.
   static constexpr auto fields() {

@@ -14,10 +14,10 @@ namespace lambdaform {
 
 /// What happens to one function's versions.
 struct VersionChange {
-  std::string function;                  ///< Function logical id.
-  std::vector<std::string> published;    ///< Version logical ids new in this render.
-  std::vector<std::string> dropped;      ///< Version logical ids only in the old template (retained).
-  std::vector<std::string> changed;      ///< Version-locked properties whose value changed.
+  std::string function;                ///< Function logical id.
+  std::vector<std::string> published;  ///< Version logical ids new in this render.
+  std::vector<std::string> dropped;    ///< Version logical ids only in the old template (retained).
+  std::vector<std::string> changed;    ///< Version-locked properties whose value changed.
 };
 
 /// What happens to one alias.
@@ -44,6 +44,7 @@ std::string format_plan(const Plan& p);
 
 /// Reads a rendered template (YAML with short-form intrinsics, or JSON) into a tree.
 /// Problems go to `diagnostics`, located in `file`.
-std::optional<Json> read_template(std::string_view text, const std::string& file, Diagnostics& diagnostics);
+std::optional<Json> read_template(std::string_view text, const std::string& file,
+                                  Diagnostics& diagnostics);
 
 }  // namespace lambdaform

@@ -46,7 +46,8 @@ struct SpecResult {
 };
 
 /// Compiles spec text. `path` names the spec in diagnostics and anchors relative inline files.
-SpecResult compile_spec(std::string_view text, const std::string& path, const SpecOptions& options = {});
+SpecResult compile_spec(std::string_view text, const std::string& path,
+                        const SpecOptions& options = {});
 
 /// Reads the spec file at `path` and compiles it.
 SpecResult compile_spec_file(const std::string& path, const SpecOptions& options = {});

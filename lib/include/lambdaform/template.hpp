@@ -19,17 +19,17 @@ namespace lambdaform {
 
 /// A template parameter. Parameters take no intrinsics, so members are plain values.
 struct Parameter {
-  std::string type = "String";                ///< String, Number, List<AWS::EC2::Subnet::Id>, ...
-  std::optional<std::string> description;     ///< Shown in the console.
-  std::optional<Json> default_value;          ///< Default.
-  std::optional<std::vector<Json>> allowed_values;  ///< Allowed values.
-  std::optional<std::string> allowed_pattern;       ///< Regular expression for String.
+  std::string type = "String";             ///< String, Number, List<AWS::EC2::Subnet::Id>, ...
+  std::optional<std::string> description;  ///< Shown in the console.
+  std::optional<Json> default_value;       ///< Default.
+  std::optional<std::vector<Json>> allowed_values;    ///< Allowed values.
+  std::optional<std::string> allowed_pattern;         ///< Regular expression for String.
   std::optional<std::string> constraint_description;  ///< Shown when a constraint fails.
-  std::optional<std::int64_t> min_length;     ///< Shortest String.
-  std::optional<std::int64_t> max_length;     ///< Longest String.
-  std::optional<double> min_value;            ///< Smallest Number.
-  std::optional<double> max_value;            ///< Largest Number.
-  std::optional<bool> no_echo;                ///< Mask the value.
+  std::optional<std::int64_t> min_length;             ///< Shortest String.
+  std::optional<std::int64_t> max_length;             ///< Longest String.
+  std::optional<double> min_value;                    ///< Smallest Number.
+  std::optional<double> max_value;                    ///< Largest Number.
+  std::optional<bool> no_echo;                        ///< Mask the value.
   /// Keys in emission order.
   static constexpr auto fields() {
     using S = Parameter;
@@ -66,9 +66,10 @@ struct Output {
   /// Keys in emission order.
   static constexpr auto fields() {
     using S = Output;
-    return std::make_tuple(field("Description", &S::description, Presence::optional, range(0, 1024)),
-                           field("Value", &S::value, Presence::required),
-                           field("Export", &S::export_), field("Condition", &S::condition));
+    return std::make_tuple(
+        field("Description", &S::description, Presence::optional, range(0, 1024)),
+        field("Value", &S::value, Presence::required), field("Export", &S::export_),
+        field("Condition", &S::condition));
   }
   /// Memberwise equality.
   friend bool operator==(const Output& a, const Output& b) { return fields_equal(a, b); }
@@ -76,23 +77,22 @@ struct Output {
 
 /// Resource attributes that every resource may carry.
 struct ResourceAttributes {
-  std::optional<std::string> condition;            ///< Create only when this condition holds.
-  std::vector<std::string> depends_on;             ///< Explicit dependencies.
-  std::optional<Json> metadata;                    ///< Resource metadata.
-  std::optional<std::string> deletion_policy;      ///< Delete, Retain, RetainExceptOnCreate, Snapshot.
-  std::optional<Json> update_policy;               ///< Update policy.
+  std::optional<std::string> condition;        ///< Create only when this condition holds.
+  std::vector<std::string> depends_on;         ///< Explicit dependencies.
+  std::optional<Json> metadata;                ///< Resource metadata.
+  std::optional<std::string> deletion_policy;  ///< Delete, Retain, RetainExceptOnCreate, Snapshot.
+  std::optional<Json> update_policy;           ///< Update policy.
   std::optional<std::string> update_replace_policy;  ///< Delete, Retain, Snapshot.
   /// Keys in emission order (after Type, before Properties).
   static constexpr auto fields() {
     using S = ResourceAttributes;
-    return std::make_tuple(
-        field("Condition", &S::condition), field("DependsOn", &S::depends_on),
-        field("Metadata", &S::metadata),
-        field("DeletionPolicy", &S::deletion_policy, Presence::optional,
-              one_of("Delete|Retain|RetainExceptOnCreate|Snapshot")),
-        field("UpdatePolicy", &S::update_policy),
-        field("UpdateReplacePolicy", &S::update_replace_policy, Presence::optional,
-              one_of("Delete|Retain|Snapshot")));
+    return std::make_tuple(field("Condition", &S::condition), field("DependsOn", &S::depends_on),
+                           field("Metadata", &S::metadata),
+                           field("DeletionPolicy", &S::deletion_policy, Presence::optional,
+                                 one_of("Delete|Retain|RetainExceptOnCreate|Snapshot")),
+                           field("UpdatePolicy", &S::update_policy),
+                           field("UpdateReplacePolicy", &S::update_replace_policy,
+                                 Presence::optional, one_of("Delete|Retain|Snapshot")));
   }
   /// Memberwise equality.
   friend bool operator==(const ResourceAttributes& a, const ResourceAttributes& b) {
@@ -102,7 +102,7 @@ struct ResourceAttributes {
 
 /// A resource of a type lambdaform does not model: its type and raw properties.
 struct RawResource {
-  std::string type;  ///< CloudFormation type, e.g. AWS::SQS::Queue.
+  std::string type;                  ///< CloudFormation type, e.g. AWS::SQS::Queue.
   Json properties = Json::object();  ///< Properties as written.
   /// Memberwise equality.
   friend bool operator==(const RawResource& a, const RawResource& b) {
@@ -122,7 +122,8 @@ struct Override {
 };
 
 /// The body of a resource: one of the modelled types or a raw one.
-using ResourceBody = std::variant<Function, Version, Alias, Permission, Role, LogGroup, RawResource>;
+using ResourceBody =
+    std::variant<Function, Version, Alias, Permission, Role, LogGroup, RawResource>;
 
 /// The CloudFormation type name of a body.
 std::string_view type_name(const ResourceBody& body);
@@ -142,19 +143,20 @@ struct Resource {
 
 /// A CloudFormation template. Sections keep insertion order; output order is fixed by section.
 struct Template {
-  std::string format_version = "2010-09-09";  ///< AWSTemplateFormatVersion.
-  std::optional<std::string> description;     ///< Description (≤ 1024 bytes).
-  std::optional<Json> metadata;               ///< Template metadata.
+  std::string format_version = "2010-09-09";                  ///< AWSTemplateFormatVersion.
+  std::optional<std::string> description;                     ///< Description (≤ 1024 bytes).
+  std::optional<Json> metadata;                               ///< Template metadata.
   std::vector<std::pair<std::string, Parameter>> parameters;  ///< Parameters.
-  Json mappings = Json::object();             ///< Mappings.
-  Json conditions = Json::object();           ///< Conditions.
-  std::vector<Resource> resources;            ///< Resources.
-  std::vector<std::pair<std::string, Output>> outputs;  ///< Outputs.
+  Json mappings = Json::object();                             ///< Mappings.
+  Json conditions = Json::object();                           ///< Conditions.
+  std::vector<Resource> resources;                            ///< Resources.
+  std::vector<std::pair<std::string, Output>> outputs;        ///< Outputs.
 
   /// Adds a resource and returns its typed handle.
   template <class R>
   Handle<R> add(std::string logical_id, R body, ResourceAttributes attributes = {}) {
-    resources.push_back(Resource{logical_id, ResourceBody{std::move(body)}, std::move(attributes), {}});
+    resources.push_back(
+        Resource{logical_id, ResourceBody{std::move(body)}, std::move(attributes), {}});
     return Handle<R>{std::move(logical_id)};
   }
   /// The resource behind a handle. Precondition: it was added to this template and its body

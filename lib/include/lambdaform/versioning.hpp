@@ -42,7 +42,8 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
 /// DeletionPolicy and UpdateReplacePolicy Retain (a later deploy never deletes a published
 /// version), the hash spec in its Metadata. Returns its handle and the hash.
 std::pair<Handle<Version>, VersionHash> publish_version(
-    Template& t, const Handle<Function>& function, const std::map<std::string, std::string>& params = {});
+    Template& t, const Handle<Function>& function,
+    const std::map<std::string, std::string>& params = {});
 
 /// SHA-256 of `data`, lower-case hex.
 std::string sha256_hex(std::string_view data);
