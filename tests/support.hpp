@@ -81,6 +81,12 @@ inline std::vector<std::string> check(const lf::Template& t,
   return lines(lf::validate(t, o));
 }
 
+/// Compiles spec text named stack.yaml with a fixed date (runtime deprecations do not move).
+inline lf::SpecResult compile(const std::string& text, lf::SpecOptions o = {}) {
+  if (o.today.empty()) o.today = "2026-11-27";
+  return lf::compile_spec(text, "stack.yaml", o);
+}
+
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

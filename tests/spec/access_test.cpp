@@ -7,11 +7,7 @@ using V = std::vector<std::string>;
 
 namespace {
 
-SpecResult compile(const std::string& text) {
-  SpecOptions o;
-  o.today = "2026-11-27";
-  return compile_spec(text, "stack.yaml", o);
-}
+using lftest::compile;
 
 const std::string kFn = R"(stack: demo
 functions:

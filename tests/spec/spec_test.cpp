@@ -7,10 +7,7 @@ using V = std::vector<std::string>;
 
 namespace {
 
-SpecResult compile(const std::string& text, SpecOptions o = {}) {
-  if (o.today.empty()) o.today = "2026-11-27";
-  return compile_spec(text, "stack.yaml", o);
-}
+using lftest::compile;
 
 const std::string kMinimal = R"(stack: demo
 functions:
