@@ -240,8 +240,8 @@ class Writer {
     for (auto it = m.begin(); it != m.end(); ++it) {
       if (!first && blank_between) out += '\n';
       if (!(first && inline_first)) pad(indent);
-      key(it.key(), indent);
-      value_after_key(it.value(), indent);
+      const bool explicit_key = key(it.key(), indent);
+      value_after_key(it.value(), indent, explicit_key);
       first = false;
     }
   }
@@ -260,14 +260,14 @@ class Writer {
     bool first = true;
     for (auto it = tree.begin(); it != tree.end(); ++it) {
       if (!first) out += '\n';
-      key(it.key(), 0);
+      const bool explicit_key = key(it.key(), 0);
       const Json& v = it.value();
       bool sectioned = v.is_object() && !v.empty() && !short_tag(v).size();
       if (sectioned) {
         out += ":\n";
         mapping(v, kStep, false, /*blank_between=*/true);
       } else {
-        value_after_key(v, 0);
+        value_after_key(v, 0, explicit_key);
       }
       first = false;
     }
@@ -276,22 +276,26 @@ class Writer {
  private:
   void pad(int n) { out.append(static_cast<std::size_t>(n), ' '); }
 
-  void key(const std::string& k, int indent) {
+  // Writes a key; true when it had to be an explicit "? key" (implicit keys are limited to
+  // 1024 characters).
+  bool key(const std::string& k, int indent) {
     std::string text = write_string(k, indent, /*allow_block=*/false);
     if (text.size() > 1000) {
-      // Implicit keys are limited to 1024 characters; use an explicit key.
       out += "? " + text + "\n";
       pad(indent);
-    } else {
-      out += text;
+      return true;
     }
+    out += text;
+    return false;
   }
 
   // After "key": writes ": value" or ":\n  nested".
-  void value_after_key(const Json& v, int indent) {
+  // After an explicit key, yaml-cpp misreads a tagged literal block at the value's own
+  // indentation, as in a sequence item (regression found by fuzz_emitter).
+  void value_after_key(const Json& v, int indent, bool explicit_key = false) {
     if (std::string_view tag = short_tag(v); !tag.empty()) {
       out += ": ";
-      tagged(tag, v.begin().value(), indent + kStep);
+      tagged(tag, v.begin().value(), indent + kStep, /*in_sequence=*/explicit_key);
       return;
     }
     if (v.is_object() && !v.empty()) {

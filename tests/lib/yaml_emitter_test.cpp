@@ -149,6 +149,12 @@ TEST_CASE("YAML: keys are quoted by the same rules, long keys are explicit", "[y
   CHECK(to_yaml(Json{{k, 1}}) == "? '" + k + "'\n: 1\n");
 }
 
+TEST_CASE("YAML: a tagged block after an explicit key goes one step deeper", "[yaml]") {
+  // Regression found by fuzz_emitter: yaml-cpp could not read the block at the key's indentation.
+  std::string k(1200, 'k');
+  CHECK(to_yaml(Json{{k, sub("x\ny\n").to_json()}}) == "? '" + k + "'\n: !Sub |\n    x\n    y\n");
+}
+
 TEST_CASE("YAML: the same tree gives the same bytes", "[yaml]") {
   auto a = lftest::sample();
   auto b = lftest::sample();
