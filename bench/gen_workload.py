@@ -9,10 +9,13 @@ The workload is N functions, each with
   - a published version and an alias `live` pointing at it,
 for N = 1, 25, 125 (one spec each), plus a monorepo of 1,000 specs of 5 functions each.
 
-lambdaform's spec has no key yet that adds an inline policy to a function's *generated* role, so
-every function names its own role under `roles:` (`<Fn>Exec`, with the inline policy and both
-managed policies) through `role: <Fn>Exec`. The rendered template is the same as a generated role
-carrying the policy would give: one AWS::IAM::Role per function.
+The inline policy comes from the function's `access:` key (`statements:` with the one
+ssm:GetParameter statement), so each function keeps its generated role `<Fn>Role` (with both
+managed policies, the VPC one added because of `vpc:`) and gets the policy `<Fn>-access` on it.
+`--role-style roles` writes the form for a lambdaform without `access:`: each function names its
+own role under `roles:` (`<Fn>Exec`, with the inline policy and both managed policies) through
+`role: <Fn>Exec`; the template has the same resources. bench/run.py picks the style the CLI
+accepts.
 
 Every spec sets `default_outputs: false`: with a version and an alias, each function would get 3
 default outputs, and 125 functions (375 outputs) exceed CloudFormation's 200-output limit (E6010).
@@ -54,7 +57,7 @@ def environment(prefix, i):
     return {"STAGE": "prod", "LOG_LEVEL": "INFO", "CONFIG_PARAM": param_path(prefix, i)}
 
 
-def lambdaform_spec(stack, n, prefix):
+def lambdaform_spec(stack, n, prefix, role_style="access"):
     """The spec text for `n` functions (written by hand, not by a YAML library: it is the same
     kind of file a person writes, flow mappings included)."""
     out = [
@@ -68,8 +71,9 @@ def lambdaform_spec(stack, n, prefix):
     ]
     for g, sg in GROUPS.items():
         out.append(f"    {g}: [{sg}]")
-    out += ["", "roles:"]
-    for i in range(1, n + 1):
+    if role_style == "roles":
+        out += ["", "roles:"]
+    for i in range(1, n + 1 if role_style == "roles" else 1):
         out += [
             f"  {fn_name(i)}Exec:",
             "    managed_policy_arns:",
@@ -97,9 +101,16 @@ def lambdaform_spec(stack, n, prefix):
             "    environment:",
         ]
         out += [f"      {k}: {v}" for k, v in env.items()]
+        out.append("    vpc: {subnets: private, security_groups: [app, db]}")
+        if role_style == "roles":
+            out.append(f"    role: {fn_name(i)}Exec")
+        else:
+            out += [
+                "    access:",
+                "      statements:",
+                f"        - {{Effect: Allow, Action: ssm:GetParameter, Resource: !Sub '{param_arn(prefix, i)}'}}",
+            ]
         out += [
-            "    vpc: {subnets: private, security_groups: [app, db]}",
-            f"    role: {fn_name(i)}Exec",
             "    publish_version: true",
             "    aliases: {live: current}",
         ]
@@ -139,6 +150,20 @@ def sam_template(n, prefix):
     }
 
 
+def accepts_access(lambdaform):
+    """True when this lambdaform CLI knows the function key `access:`."""
+    import subprocess
+    import tempfile
+    if not lambdaform:
+        return True
+    with tempfile.TemporaryDirectory() as d:
+        spec = os.path.join(d, "stack.yaml")
+        with open(spec, "w", encoding="utf-8") as f:
+            f.write(lambdaform_spec("probe", 1, "probe", "access"))
+        p = subprocess.run([lambdaform, "validate", spec], capture_output=True, text=True)
+    return p.returncode == 0
+
+
 def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     # Rewrite only when different: reruns keep mtimes (and page cache) stable.
@@ -159,12 +184,19 @@ def main(argv=None):
     ap.add_argument("--sizes", default="1,25,125", help="function counts of the single-spec cases")
     ap.add_argument("--mono-specs", type=int, default=1000)
     ap.add_argument("--mono-functions", type=int, default=5)
+    ap.add_argument("--role-style", choices=["access", "roles", "auto"], default="access",
+                    help="inline policy through access: (default), through a role per function under "
+                         "roles:, or auto: access: when --lambdaform accepts it")
+    ap.add_argument("--lambdaform", help="the CLI that --role-style auto asks")
     args = ap.parse_args(argv)
+    if args.role_style == "auto":
+        args.role_style = "access" if accepts_access(args.lambdaform) else "roles"
     out = os.path.abspath(args.out)
     sizes = [int(x) for x in args.sizes.split(",") if x]
 
     for n in sizes:
-        write(os.path.join(out, "single", f"n{n}", "stack.yaml"), lambdaform_spec(f"bench-n{n}", n, "bench"))
+        write(os.path.join(out, "single", f"n{n}", "stack.yaml"),
+              lambdaform_spec(f"bench-n{n}", n, "bench", args.role_style))
         # JSON is YAML: the SAM loader reads it as is, and PyYAML's C loader reads it fast.
         write(os.path.join(out, "sam", f"n{n}.yaml"), json.dumps(sam_template(n, "bench"), indent=1) + "\n")
 
@@ -173,14 +205,16 @@ def main(argv=None):
     for s in range(1, args.mono_specs + 1):
         svc = f"svc{s:04d}"
         spec = os.path.join(out, "mono", "specs", svc, "stack.yaml")
-        write(spec, lambdaform_spec(f"svc-{s:04d}", args.mono_functions, svc))
+        write(spec, lambdaform_spec(f"svc-{s:04d}", args.mono_functions, svc, args.role_style))
         specs.append(spec)
         lines.append(f"{spec} -o {os.path.join(rendered, svc + '.yaml')}")
     os.makedirs(rendered, exist_ok=True)
     write(os.path.join(out, "mono", "specs.txt"), "\n".join(specs) + "\n")
     write(os.path.join(out, "mono", "xargs.txt"), "\n".join(lines) + "\n")
-    print(f"workload in {out}: sizes {sizes}, {args.mono_specs} specs x {args.mono_functions} functions",
-          file=sys.stderr)
+    with open(os.path.join(out, "role-style"), "w") as f:
+        f.write(args.role_style + "\n")
+    print(f"workload in {out}: sizes {sizes}, {args.mono_specs} specs x {args.mono_functions} functions, "
+          f"inline policy through {'access:' if args.role_style == 'access' else 'roles:'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ const std::string& spec_path() {
     write_file(dir / "a.py", "exports.handler = async () => 1;\n");
     write_file(dir / "empty.py", "");
     write_file(dir / "big.py", std::string(kInlineLimit + 1, '#'));
+    write_file(dir / "limit.py", std::string(kInlineLimit, '#'));
     write_file(dir / "bin.py", "x = '\xff\xfe'\n");
     write_file(dir / "nul.py", std::string("a\0b\n", 4));
     fs::create_directories(dir / "dir");
@@ -60,9 +61,84 @@ const std::string& spec_path() {
   return path;
 }
 
+std::size_t count_rule(const lambdaform::SpecResult& r, const std::string& rule) {
+  std::size_t n = 0;
+  for (const auto& d : r.diagnostics) n += d.rule == rule;
+  return n;
+}
+
+// The limits that make hostile input cheap to refuse (docs/fuzzing.md), checked once per
+// process at both sides of each limit, so the replay in the test suite tests them on every run.
+void check_limits() {
+  namespace lf = lambdaform;
+  lf::SpecOptions o;  // the defaults: the documented limits
+  o.today = "2025-06-01";
+  const std::string good =
+      "stack: demo\nfunctions:\n  Hello:\n    runtime: python3.12\n    handler: index.handler\n"
+      "    code: {inline: \"def handler(event, context): return 1\"}\n";
+  auto expect = [](bool ok, const char* what) {
+    if (!ok) lf_fuzz::fail("fuzz_spec: limit check", what);
+  };
+  auto compile = [&](const std::string& text, const lf::SpecOptions& options) {
+    return lf::compile_spec(text, spec_path(), options);
+  };
+
+  // Spec size: max_spec_bytes (1 MiB) accepted, one byte more refused (LF0006, no template).
+  std::string at_limit = good;
+  while (at_limit.size() + 101 <= o.max_spec_bytes) at_limit += "#" + std::string(99, 'x') + "\n";
+  at_limit += "#" + std::string(o.max_spec_bytes - at_limit.size() - 1, 'x');
+  expect(at_limit.size() == o.max_spec_bytes, "spec padding");
+  auto r = compile(at_limit, o);
+  expect(count_rule(r, "LF0006") == 0 && r.tmpl && !r.failed(), "a spec of exactly max_spec_bytes is accepted");
+  r = compile(at_limit + "x", o);
+  expect(count_rule(r, "LF0006") == 1 && !r.tmpl, "a spec of max_spec_bytes + 1 is refused with LF0006");
+
+  // Nesting: 64 levels accepted, 65 refused.
+  r = compile(good + "tags: {a: " + std::string(62, '[') + std::string(62, ']') + "}\n", o);
+  expect(count_rule(r, "LF0006") == 0, "64 levels of nesting are accepted");
+  r = compile(good + "tags: {a: " + std::string(63, '[') + std::string(63, ']') + "}\n", o);
+  expect(count_rule(r, "LF0006") == 1 && !r.tmpl, "65 levels of nesting are refused with LF0006");
+
+  // Nodes: 200,000 accepted, 200,001 refused (a root sequence of N - 1 items).
+  auto sequence = [](std::size_t items) {
+    std::string t = "[";
+    for (std::size_t i = 0; i < items; ++i) t += i ? ",1" : "1";
+    return t + "]\n";
+  };
+  r = compile(sequence(199999), o);
+  expect(count_rule(r, "LF0006") == 0, "200,000 nodes are accepted");
+  r = compile(sequence(200000), o);
+  expect(count_rule(r, "LF0006") == 1 && !r.tmpl, "200,001 nodes are refused with LF0006");
+
+  // Aliases: none is expanded; the first one is refused (a billion laughs costs nothing).
+  std::string laughs = "stack: demo\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int i = 1; i < 10; ++i) {
+    laughs += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) laughs += (k ? ", *l" : "*l") + std::to_string(i - 1);
+    laughs += "]\n";
+  }
+  r = compile(laughs, o);
+  expect(count_rule(r, "LF0005") == 1 && !r.tmpl, "an alias is refused with LF0005");
+
+  // Inline files: max_inline_file_bytes accepted, one byte more refused (LF3006).
+  lf::SpecOptions small = o;
+  small.max_inline_file_bytes = kInlineLimit;
+  std::string with_file = good.substr(0, good.find("    code:")) + "    code: {inline_file: limit.py}\n";
+  r = compile(with_file, small);
+  expect(count_rule(r, "LF3006") == 0, "an inline file of exactly max_inline_file_bytes is read");
+  with_file = good.substr(0, good.find("    code:")) + "    code: {inline_file: big.py}\n";
+  r = compile(with_file, small);
+  expect(count_rule(r, "LF3006") == 1, "an inline file of max_inline_file_bytes + 1 is refused with LF3006");
+  with_file = good.substr(0, good.find("    code:")) + "    code: {inline_file: ../fuzz.yaml}\n";
+  r = compile(with_file, small);
+  expect(count_rule(r, "LF3006") == 1, "an inline file outside the spec's folder is refused with LF3006");
+}
+
 }  // namespace
 
 LF_FUZZ_TARGET(fuzz_spec) {
+  static const bool limits_checked = (check_limits(), true);
+  (void)limits_checked;
   namespace lf = lambdaform;
   std::string_view text(reinterpret_cast<const char*>(data), size);
 
