@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 DEBIAN_PACKAGES := cmake make g++ pkg-config libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
-                   libcxxopts-dev catch2 python3 python3-yaml
+                   libcxxopts-dev catch2 python3 python3-yaml libzip-dev
 LAMBDAFORM := $(BUILD)/cli/lambdaform
 
 .PHONY: all setup deps build run test clean

@@ -3,49 +3,76 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <thread>
 
-#include <cxxopts.hpp>
 #include <fmt/format.h>
 #include <lambdaform/lambdaform.hpp>
 
+#include "options.hpp"
+
+namespace fs = std::filesystem;
+
 namespace lambdaform::cli {
 
-namespace {
+DiagnosticsFormat& diagnostics_format() {
+  static DiagnosticsFormat format = DiagnosticsFormat::human;
+  return format;
+}
 
-// Options every spec-reading subcommand shares.
+void emit(const Diagnostic& d, std::string_view source, std::string_view fallback_file) {
+  std::cerr << format_diagnostic(d, diagnostics_format(), source, fallback_file) << "\n";
+}
+
+void problem(const std::string& message, const std::string& file, const char* rule) {
+  if (diagnostics_format() == DiagnosticsFormat::human) {
+    std::cerr << "lambdaform: " << message << "\n";
+    return;
+  }
+  emit(Diagnostic{Severity::error, rule, message, "", std::nullopt}, {}, file);
+}
+
 void add_spec_options(cxxopts::Options& o) {
   o.add_options()("param", "Parameter value K=V (becomes the parameter's Default); repeatable",
                   cxxopts::value<std::vector<std::string>>())(
-      "allow-outside-files", "Let inline_file name files outside the spec's folder")(
+      "allow-outside-files", "Let inline_file and package name files outside the spec's folder")(
       "today", "Date (YYYY-MM-DD) for the runtime deprecation table; default: today",
-      cxxopts::value<std::string>())("h,help", "Show this help");
+      cxxopts::value<std::string>());
 }
 
-struct Parsed {
-  cxxopts::ParseResult args;
-  std::vector<std::string> positional;
-};
-
-// Parses argv; prints the error or the help and returns the exit code to use, if any.
-std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, std::size_t want_positional,
-                         Parsed& out) {
-  o.add_options()("positional", "", cxxopts::value<std::vector<std::string>>());
+std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, int want_positional, Parsed& out) {
+  o.add_options()("diagnostics-format", "How diagnostics are written to stderr: human (default), github "
+                                        "(GitHub Actions workflow commands) or json (one object per line)",
+                  cxxopts::value<std::string>())("h,help", "Show this help")(
+      "positional", "", cxxopts::value<std::vector<std::string>>());
   o.parse_positional({"positional"});
+  o.positional_help("");
   try {
     out.args = o.parse(argc, argv);
   } catch (const cxxopts::exceptions::exception& e) {
     std::cerr << "lambdaform: " << e.what() << "\n" << o.help() << "\n";
     return ExitCode::kUsage;
   }
+  if (out.args.count("diagnostics-format")) {
+    const std::string name = out.args["diagnostics-format"].as<std::string>();
+    auto f = parse_diagnostics_format(name);
+    if (!f) {
+      std::cerr << "lambdaform: --diagnostics-format takes human, github or json, not '" << name << "'\n";
+      return ExitCode::kUsage;
+    }
+    diagnostics_format() = *f;
+  }
   if (out.args.count("help")) {
     std::cout << o.help() << "\n";
     return ExitCode::kOk;
   }
   if (out.args.count("positional")) out.positional = out.args["positional"].as<std::vector<std::string>>();
-  if (out.positional.size() != want_positional) {
+  if (want_positional >= 0 && out.positional.size() != static_cast<std::size_t>(want_positional)) {
     std::cerr << fmt::format("lambdaform: expected {} argument{}, got {}\n", want_positional,
                              want_positional == 1 ? "" : "s", out.positional.size())
               << o.help() << "\n";
@@ -70,9 +97,8 @@ std::optional<SpecOptions> spec_options(const cxxopts::ParseResult& args) {
   return so;
 }
 
-// Prints every diagnostic to stderr; returns the exit code the findings call for.
-int report(const SpecResult& r) {
-  for (const auto& d : r.diagnostics) std::cerr << format_with_source(d, r.source) << "\n";
+int report(const SpecResult& r, const std::string& spec_path) {
+  for (const auto& d : r.diagnostics) emit(d, r.source, spec_path);
   if (r.unreadable) return ExitCode::kUsage;
   return r.failed() ? ExitCode::kFindings : ExitCode::kOk;
 }
@@ -85,32 +111,104 @@ std::optional<Format> format_option(const cxxopts::ParseResult& args) {
   return std::nullopt;
 }
 
-}  // namespace
-
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
-      {"render", "Render a stack spec into a CloudFormation template", render},
+      {"render", "Render a stack spec (or every spec under a folder) into CloudFormation templates", render},
       {"validate", "Report every problem in a stack spec", validate},
       {"check", "Exit 1 with a diff when a committed template differs from a fresh render", check},
       {"plan", "Explain which versions a render publishes and which aliases move", plan},
+      {"diff", "Summarise the change between two rendered templates for a pull request", diff},
+      {"deploy-command", "Print the exact `aws cloudformation deploy` command for a spec's template", deploy_command},
+      {"package", "Build the reproducible code packages of a spec and print their upload commands", package},
   };
   return kCommands;
 }
 
+namespace {
+
+// render --all DIR -o OUTDIR: every spec under DIR, rendered in parallel, reported in path order.
+int render_all(const std::string& dir, const std::string& outdir, const SpecOptions& so, Format format) {
+  Diagnostics found;
+  std::vector<std::string> specs = discover_specs(dir, found);
+  for (const auto& d : found) emit(d, {}, dir);
+  if (has_errors(found)) return ExitCode::kUsage;
+  if (specs.empty()) {
+    problem(fmt::format("no stack specs (stack.yaml or *.stack.yaml) under {}", dir), dir, "LF0009");
+    return ExitCode::kFindings;
+  }
+  struct Job {
+    SpecResult result;
+    std::string text;
+  };
+  std::vector<Job> jobs(specs.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < specs.size();) {
+      jobs[i].result = compile_spec_file(specs[i], so);
+      if (!jobs[i].result.failed()) jobs[i].text = lambdaform::render(*jobs[i].result.tmpl, format);
+    }
+  };
+  const std::size_t workers = std::min<std::size_t>(specs.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  int worst = ExitCode::kOk;
+  std::size_t rendered = 0;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    int rc = report(jobs[i].result, specs[i]);
+    if (rc == ExitCode::kOk) {
+      const std::string out = output_path_for(specs[i], dir, outdir, format);
+      std::error_code ec;
+      fs::create_directories(fs::path(out).parent_path(), ec);
+      std::string error;
+      if (!write_file_atomic(out, jobs[i].text, error)) {
+        problem(error, out);
+        rc = ExitCode::kUsage;
+      } else {
+        ++rendered;
+      }
+    }
+    worst = std::max(worst, rc);
+  }
+  if (diagnostics_format() == DiagnosticsFormat::human)
+    std::cerr << fmt::format("lambdaform: rendered {} of {} spec{} into {}\n", rendered, specs.size(),
+                             specs.size() == 1 ? "" : "s", outdir);
+  return worst;
+}
+
+}  // namespace
+
 int render(int argc, char** argv) {
-  cxxopts::Options o("lambdaform render", "Render a stack spec into a CloudFormation template.\n"
-                                          "usage: lambdaform render SPEC [-o FILE] [--format yaml|json] [--param K=V ...]");
-  o.add_options()("o,output", "Write the template to FILE (atomically) instead of stdout",
-                  cxxopts::value<std::string>())("format", "yaml (default) or json",
-                                                 cxxopts::value<std::string>());
+  cxxopts::Options o("lambdaform render",
+                     "Render a stack spec into a CloudFormation template.\n"
+                     "usage: lambdaform render SPEC [-o FILE] [--format yaml|json] [--param K=V ...]\n"
+                     "       lambdaform render --all DIR -o OUTDIR [--format yaml|json] [--param K=V ...]\n"
+                     "--all renders every stack.yaml / NAME.stack.yaml under DIR (hidden folders and "
+                     "node_modules skipped) into OUTDIR/<folder>/template.yaml / NAME.template.yaml, in "
+                     "parallel; a bad spec does not stop the others and the exit code is the worst result.");
+  o.add_options()("o,output", "Write the template to FILE (atomically) instead of stdout; with --all, the output folder",
+                  cxxopts::value<std::string>())("format", "yaml (default) or json", cxxopts::value<std::string>())(
+      "all", "Render every spec under DIR", cxxopts::value<std::string>());
   add_spec_options(o);
   Parsed p;
-  if (auto rc = parse(o, argc, argv, 1, p)) return *rc;
+  const bool all = std::any_of(argv + 1, argv + argc, [](const char* a) {
+    return std::strcmp(a, "--all") == 0 || std::strncmp(a, "--all=", 6) == 0;
+  });
+  if (auto rc = parse(o, argc, argv, all ? 0 : 1, p)) return *rc;
   auto so = spec_options(p.args);
   auto fmt_opt = format_option(p.args);
   if (!so || !fmt_opt) return ExitCode::kUsage;
+  if (all) {
+    if (!p.args.count("output")) {
+      std::cerr << "lambdaform: render --all needs -o OUTDIR\n";
+      return ExitCode::kUsage;
+    }
+    return render_all(p.args["all"].as<std::string>(), p.args["output"].as<std::string>(), *so, *fmt_opt);
+  }
   SpecResult r = compile_spec_file(p.positional[0], *so);
-  int rc = report(r);
+  int rc = report(r, p.positional[0]);
   if (rc != ExitCode::kOk) return rc;
   std::string out = lambdaform::render(*r.tmpl, *fmt_opt);
   if (!p.args.count("output")) {
@@ -119,8 +217,9 @@ int render(int argc, char** argv) {
     return std::cout ? ExitCode::kOk : ExitCode::kUsage;
   }
   std::string error;
-  if (!write_file_atomic(p.args["output"].as<std::string>(), out, error)) {
-    std::cerr << "lambdaform: " << error << "\n";
+  const std::string target = p.args["output"].as<std::string>();
+  if (!write_file_atomic(target, out, error)) {
+    problem(error, target);
     return ExitCode::kUsage;
   }
   return ExitCode::kOk;
@@ -134,7 +233,7 @@ int validate(int argc, char** argv) {
   if (auto rc = parse(o, argc, argv, 1, p)) return *rc;
   auto so = spec_options(p.args);
   if (!so) return ExitCode::kUsage;
-  return report(compile_spec_file(p.positional[0], *so));
+  return report(compile_spec_file(p.positional[0], *so), p.positional[0]);
 }
 
 int check(int argc, char** argv) {
@@ -148,7 +247,7 @@ int check(int argc, char** argv) {
   auto fmt_opt = format_option(p.args);
   if (!so || !fmt_opt) return ExitCode::kUsage;
   SpecResult r = compile_spec_file(p.positional[0], *so);
-  int rc = report(r);
+  int rc = report(r, p.positional[0]);
   if (rc != ExitCode::kOk) return rc;
   const std::string& file = p.positional[1];
   std::string committed;
@@ -156,8 +255,11 @@ int check(int argc, char** argv) {
   std::string fresh = lambdaform::render(*r.tmpl, *fmt_opt);
   if (fresh == committed) return ExitCode::kOk;
   std::cout << unified_diff(committed, fresh, file, "lambdaform render " + p.positional[0]);
-  std::cerr << file << " is not what `lambdaform render " << p.positional[0]
-            << "` writes now; render it again and commit the result\n";
+  const std::string message = fmt::format("{} is not what `lambdaform render {}` writes now; render it again and "
+                                          "commit the result",
+                                          file, p.positional[0]);
+  if (diagnostics_format() == DiagnosticsFormat::human) std::cerr << message << "\n";
+  else emit(Diagnostic{Severity::error, "LF7201", message, "", std::nullopt}, {}, file);
   return ExitCode::kFindings;
 }
 
@@ -176,20 +278,25 @@ int plan(int argc, char** argv) {
   std::string old_text;
   if (!read_file(old_file, old_text)) return ExitCode::kUsage;
   SpecResult r = compile_spec_file(p.positional[1], *so);
-  int rc = report(r);
+  int rc = report(r, p.positional[1]);
   if (rc != ExitCode::kOk) return rc;
   Diagnostics diags;
   auto old_tree = read_template(old_text, old_file, diags);
-  for (const auto& d : diags) std::cerr << format_with_source(d, old_text) << "\n";
+  for (const auto& d : diags) emit(d, old_text, old_file);
   if (!old_tree) return ExitCode::kFindings;
   std::cout << format_plan(lambdaform::plan(*old_tree, to_tree(*r.tmpl)));
   return ExitCode::kOk;
 }
 
 bool read_file(const std::string& path, std::string& out) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    problem(fmt::format("cannot read {}: it is a directory", path), path);
+    return false;
+  }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
-    std::cerr << "lambdaform: cannot read " << path << ": " << std::strerror(errno) << "\n";
+    problem(fmt::format("cannot read {}: {}", path, std::strerror(errno)), path);
     return false;
   }
   char buf[65536];
@@ -197,7 +304,7 @@ bool read_file(const std::string& path, std::string& out) {
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
   const bool ok = !std::ferror(f);
   std::fclose(f);
-  if (!ok) std::cerr << "lambdaform: cannot read " << path << "\n";
+  if (!ok) problem(fmt::format("cannot read {}", path), path);
   return ok;
 }
 

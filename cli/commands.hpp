@@ -6,6 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include <lambdaform/ci.hpp>
+#include <lambdaform/diagnostic.hpp>
+
 namespace lambdaform::cli {
 
 /// Documented exit codes.
@@ -25,8 +28,23 @@ int render(int argc, char** argv);
 int validate(int argc, char** argv);
 int check(int argc, char** argv);
 int plan(int argc, char** argv);
+int diff(int argc, char** argv);
+int deploy_command(int argc, char** argv);
+int package(int argc, char** argv);
 
-/// Reads a whole file; on failure prints why to stderr and returns false.
+/// The --diagnostics-format of this run (human until a subcommand parses its options).
+DiagnosticsFormat& diagnostics_format();
+
+/// Writes one diagnostic to stderr in the run's format; `source` is the text of the file it
+/// points into (for the caret), `fallback_file` names the file when the diagnostic has no
+/// location.
+void emit(const Diagnostic& d, std::string_view source = {}, std::string_view fallback_file = {});
+
+/// A problem that is not about a file's content (unreadable input, write failure): in the human
+/// format "lambdaform: MESSAGE", otherwise an error diagnostic with `rule` located at `file`.
+void problem(const std::string& message, const std::string& file, const char* rule = "LF0009");
+
+/// Reads a whole file; on failure reports why (problem()) and returns false.
 bool read_file(const std::string& path, std::string& out);
 
 /// Writes `content` to `path` atomically: a temporary file in the same folder, flushed, then

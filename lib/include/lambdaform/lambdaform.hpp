@@ -15,3 +15,7 @@
 #include "lambdaform/validate.hpp"    // IWYU pragma: export
 #include "lambdaform/version.hpp"     // IWYU pragma: export
 #include "lambdaform/versioning.hpp"  // IWYU pragma: export
+#include "lambdaform/ci.hpp"          // IWYU pragma: export
+#include "lambdaform/deploy.hpp"      // IWYU pragma: export
+#include "lambdaform/package.hpp"     // IWYU pragma: export
+#include "lambdaform/review.hpp"      // IWYU pragma: export
