@@ -28,25 +28,30 @@ std::optional<Json> load_template(const std::string& path, std::string& text) {
 
 // The Properties of a resource of a rendered template, or nullptr.
 const Json* resource_properties(const Json& tree, const std::string& id) {
-  if (!tree.contains("Resources") || !tree["Resources"].is_object() || !tree["Resources"].contains(id)) return nullptr;
+  if (!tree.contains("Resources") || !tree["Resources"].is_object() ||
+      !tree["Resources"].contains(id))
+    return nullptr;
   const Json& r = tree["Resources"][id];
-  return r.is_object() && r.contains("Properties") && r["Properties"].is_object() ? &r["Properties"] : nullptr;
+  return r.is_object() && r.contains("Properties") && r["Properties"].is_object() ? &r["Properties"]
+                                                                                  : nullptr;
 }
 
 }  // namespace
 
 int diff(int argc, char** argv) {
-  cxxopts::Options o("lambdaform diff",
-                     "Summarise OLD → NEW (two rendered templates, e.g. the committed one and a fresh render) "
-                     "for a pull-request comment: IAM changes first, replacements, resources added, removed and "
-                     "changed with their property paths, versions published, aliases moved, capabilities.\n"
-                     "An empty file is an empty template (a new stack). Exit 0 when nothing changed, 1 "
-                     "otherwise, 2 when a template cannot be read.\n"
-                     "usage: lambdaform diff OLD NEW [--format markdown|json]");
+  cxxopts::Options o(
+      "lambdaform diff",
+      "Summarise OLD → NEW (two rendered templates, e.g. the committed one and a fresh render) "
+      "for a pull-request comment: IAM changes first, replacements, resources added, removed and "
+      "changed with their property paths, versions published, aliases moved, capabilities.\n"
+      "An empty file is an empty template (a new stack). Exit 0 when nothing changed, 1 "
+      "otherwise, 2 when a template cannot be read.\n"
+      "usage: lambdaform diff OLD NEW [--format markdown|json]");
   o.add_options()("format", "markdown (default) or json", cxxopts::value<std::string>());
   Parsed p;
   if (auto rc = parse(o, argc, argv, 2, p)) return *rc;
-  const std::string format = p.args.count("format") ? p.args["format"].as<std::string>() : "markdown";
+  const std::string format =
+      p.args.count("format") ? p.args["format"].as<std::string>() : "markdown";
   if (format != "markdown" && format != "json") {
     std::cerr << "lambdaform: --format takes markdown or json, not '" << format << "'\n";
     return ExitCode::kUsage;
@@ -57,24 +62,30 @@ int diff(int argc, char** argv) {
   auto new_tree = load_template(p.positional[1], new_text);
   if (!new_tree) return ExitCode::kUsage;
   Review r = review(*old_tree, *new_tree);
-  if (format == "json") std::cout << review_to_json(r).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
-  else std::cout << format_review_markdown(r);
+  if (format == "json")
+    std::cout << review_to_json(r).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+  else
+    std::cout << format_review_markdown(r);
   return r.changed() ? ExitCode::kFindings : ExitCode::kOk;
 }
 
 int deploy_command(int argc, char** argv) {
-  cxxopts::Options o("lambdaform deploy-command",
-                     "Print the exact, shell-safe `aws cloudformation deploy` command for SPEC's rendered "
-                     "template: stack name, capabilities inferred from the template, --parameter-overrides for "
-                     "the --param values, the spec's stack tags, --no-fail-on-empty-changeset, and --s3-bucket "
-                     "when the template is over 51,200 bytes.\n"
-                     "usage: lambdaform deploy-command SPEC [--param K=V ...] [--template FILE] [--s3-bucket B "
-                     "[--s3-prefix P]] [--json]");
-  o.add_options()("template", "The rendered template the command deploys (default: template.yaml next to SPEC); "
-                              "when it exists, its bytes decide capabilities and size",
-                  cxxopts::value<std::string>())(
+  cxxopts::Options o(
+      "lambdaform deploy-command",
+      "Print the exact, shell-safe `aws cloudformation deploy` command for SPEC's rendered "
+      "template: stack name, capabilities inferred from the template, --parameter-overrides for "
+      "the --param values, the spec's stack tags, --no-fail-on-empty-changeset, and --s3-bucket "
+      "when the template is over 51,200 bytes.\n"
+      "usage: lambdaform deploy-command SPEC [--param K=V ...] [--template FILE] [--s3-bucket B "
+      "[--s3-prefix P]] [--json]");
+  o.add_options()(
+      "template",
+      "The rendered template the command deploys (default: template.yaml next to SPEC); "
+      "when it exists, its bytes decide capabilities and size",
+      cxxopts::value<std::string>())(
       "s3-bucket", "Bucket for `aws cloudformation deploy --s3-bucket` (needed above 51,200 bytes)",
-      cxxopts::value<std::string>())("s3-prefix", "Key prefix for the uploaded template", cxxopts::value<std::string>())(
+      cxxopts::value<std::string>())("s3-prefix", "Key prefix for the uploaded template",
+                                     cxxopts::value<std::string>())(
       "json", "Print the command as a JSON array of arguments instead of a shell line");
   add_spec_options(o);
   Parsed p;
@@ -99,23 +110,29 @@ int deploy_command(int argc, char** argv) {
     if (!read_file(file, text)) return ExitCode::kUsage;
     bytes = text.size();
     if (text != fresh) {
-      emit(Diagnostic{Severity::warning, "LF7102",
-                      fmt::format("{} is not what `lambdaform render {}` writes now with these --param values; the "
-                                  "command deploys {} as it is",
-                                  file, spec, file),
-                      "", std::nullopt},
-           {}, file);
+      emit(
+          Diagnostic{
+              Severity::warning, "LF7102",
+              fmt::format(
+                  "{} is not what `lambdaform render {}` writes now with these --param values; the "
+                  "command deploys {} as it is",
+                  file, spec, file),
+              "", std::nullopt},
+          {}, file);
       Diagnostics diags;
       if (auto t = read_template(text, file, diags)) tree = std::move(*t);
       for (const auto& d : diags) emit(d, text, file);
     }
   } else {
-    emit(Diagnostic{Severity::warning, "LF7102",
-                    fmt::format("{} does not exist yet: write it with `lambdaform render {} -o {}` (same --param "
-                                "values) before running the command",
-                                file, spec, file),
-                    "", std::nullopt},
-         {}, file);
+    emit(
+        Diagnostic{
+            Severity::warning, "LF7102",
+            fmt::format(
+                "{} does not exist yet: write it with `lambdaform render {} -o {}` (same --param "
+                "values) before running the command",
+                file, spec, file),
+            "", std::nullopt},
+        {}, file);
   }
 
   DeployInput in;
@@ -132,18 +149,22 @@ int deploy_command(int argc, char** argv) {
   DeployCommand cmd = lambdaform::deploy_command(tree, in);
   for (const auto& d : cmd.diagnostics) emit(d, {}, file);
   if (!cmd.ok()) return ExitCode::kFindings;
-  if (p.args.count("json")) std::cout << Json(cmd.argv).dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
-  else std::cout << cmd.shell() << "\n";
+  if (p.args.count("json"))
+    std::cout << Json(cmd.argv).dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+  else
+    std::cout << cmd.shell() << "\n";
   return ExitCode::kOk;
 }
 
 int package(int argc, char** argv) {
-  cxxopts::Options o("lambdaform package",
-                     "Build the reproducible zip of every `code: {package: DIR}` of SPEC into OUTDIR (named like "
-                     "its S3 key, <function>-<sha256>.zip) and print the `aws s3 cp` command that uploads each "
-                     "to the key the rendered template references.\n"
-                     "usage: lambdaform package SPEC -o OUTDIR [--param K=V ...] [--json]");
-  o.add_options()("o,output", "Folder for the zips (created when missing)", cxxopts::value<std::string>())(
+  cxxopts::Options o(
+      "lambdaform package",
+      "Build the reproducible zip of every `code: {package: DIR}` of SPEC into OUTDIR (named like "
+      "its S3 key, <function>-<sha256>.zip) and print the `aws s3 cp` command that uploads each "
+      "to the key the rendered template references.\n"
+      "usage: lambdaform package SPEC -o OUTDIR [--param K=V ...] [--json]");
+  o.add_options()("o,output", "Folder for the zips (created when missing)",
+                  cxxopts::value<std::string>())(
       "json", "Print the commands as a JSON array of argument arrays");
   add_spec_options(o);
   Parsed p;
@@ -176,22 +197,28 @@ int package(int argc, char** argv) {
       diags.push_back(std::move(d));
     };
     Json code = Json::object();
-    if (const Json* fn = resource_properties(tree, ref.function); fn && fn->contains("Code") && (*fn)["Code"].is_object())
+    if (const Json* fn = resource_properties(tree, ref.function);
+        fn && fn->contains("Code") && (*fn)["Code"].is_object())
       code = (*fn)["Code"];
     const Json key = code.value("S3Key", Json());
     if (!key.is_string()) {
-      located(Diagnostic{Severity::error, "LF7103",
-                         fmt::format("function {}: the rendered template has no literal Code.S3Key for its package", ref.function),
-                         "", std::nullopt});
+      located(Diagnostic{
+          Severity::error, "LF7103",
+          fmt::format(
+              "function {}: the rendered template has no literal Code.S3Key for its package",
+              ref.function),
+          "", std::nullopt});
       continue;
     }
     auto bucket = resolve_locally(code.value("S3Bucket", Json()), tree, r.stack_name);
     if (!bucket) {
-      located(Diagnostic{Severity::error, "LF7103",
-                         fmt::format("function {}: the package's s3_bucket is not known before deploy; make it a literal "
-                                     "or a !Ref to a parameter and pass --param NAME=BUCKET",
-                                     ref.function),
-                         "", std::nullopt});
+      located(Diagnostic{
+          Severity::error, "LF7103",
+          fmt::format(
+              "function {}: the package's s3_bucket is not known before deploy; make it a literal "
+              "or a !Ref to a parameter and pass --param NAME=BUCKET",
+              ref.function),
+          "", std::nullopt});
       continue;
     }
     built[i] = build_package(ref.path);
@@ -202,11 +229,12 @@ int package(int argc, char** argv) {
     if (!built[i].package) continue;
     const std::string expected = package_key(ref.s3_prefix, ref.function, built[i].package->sha256);
     if (expected != key.get<std::string>()) {
-      located(Diagnostic{Severity::error, "LF7103",
-                         fmt::format("function {}: the package built now has key {}, the rendered template {}; "
-                                     "did {} change while packaging?",
-                                     ref.function, expected, key.get<std::string>(), ref.dir),
-                         "", std::nullopt});
+      located(Diagnostic{
+          Severity::error, "LF7103",
+          fmt::format("function {}: the package built now has key {}, the rendered template {}; "
+                      "did {} change while packaging?",
+                      ref.function, expected, key.get<std::string>(), ref.dir),
+          "", std::nullopt});
       continue;
     }
     const std::string file =
@@ -235,8 +263,10 @@ int package(int argc, char** argv) {
     argvs.push_back(argv_words);
     lines += shell_join(argv_words) + "\n";
   }
-  if (p.args.count("json")) std::cout << argvs.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
-  else std::cout << lines;
+  if (p.args.count("json"))
+    std::cout << argvs.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+  else
+    std::cout << lines;
   return ExitCode::kOk;
 }
 

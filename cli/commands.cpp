@@ -45,9 +45,11 @@ void add_spec_options(cxxopts::Options& o) {
       cxxopts::value<std::string>());
 }
 
-std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, int want_positional, Parsed& out) {
-  o.add_options()("diagnostics-format", "How diagnostics are written to stderr: human (default), github "
-                                        "(GitHub Actions workflow commands) or json (one object per line)",
+std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, int want_positional,
+                         Parsed& out) {
+  o.add_options()("diagnostics-format",
+                  "How diagnostics are written to stderr: human (default), github "
+                  "(GitHub Actions workflow commands) or json (one object per line)",
                   cxxopts::value<std::string>())("h,help", "Show this help")(
       "positional", "", cxxopts::value<std::vector<std::string>>());
   o.parse_positional({"positional"});
@@ -62,7 +64,8 @@ std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, int want_po
     const std::string name = out.args["diagnostics-format"].as<std::string>();
     auto f = parse_diagnostics_format(name);
     if (!f) {
-      std::cerr << "lambdaform: --diagnostics-format takes human, github or json, not '" << name << "'\n";
+      std::cerr << "lambdaform: --diagnostics-format takes human, github or json, not '" << name
+                << "'\n";
       return ExitCode::kUsage;
     }
     diagnostics_format() = *f;
@@ -71,7 +74,8 @@ std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, int want_po
     std::cout << o.help() << "\n";
     return ExitCode::kOk;
   }
-  if (out.args.count("positional")) out.positional = out.args["positional"].as<std::vector<std::string>>();
+  if (out.args.count("positional"))
+    out.positional = out.args["positional"].as<std::vector<std::string>>();
   if (want_positional >= 0 && out.positional.size() != static_cast<std::size_t>(want_positional)) {
     std::cerr << fmt::format("lambdaform: expected {} argument{}, got {}\n", want_positional,
                              want_positional == 1 ? "" : "s", out.positional.size())
@@ -113,13 +117,16 @@ std::optional<Format> format_option(const cxxopts::ParseResult& args) {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
-      {"render", "Render a stack spec (or every spec under a folder) into CloudFormation templates", render},
+      {"render", "Render a stack spec (or every spec under a folder) into CloudFormation templates",
+       render},
       {"validate", "Report every problem in a stack spec", validate},
       {"check", "Exit 1 with a diff when a committed template differs from a fresh render", check},
       {"plan", "Explain which versions a render publishes and which aliases move", plan},
       {"diff", "Summarise the change between two rendered templates for a pull request", diff},
-      {"deploy-command", "Print the exact `aws cloudformation deploy` command for a spec's template", deploy_command},
-      {"package", "Build the reproducible code packages of a spec and print their upload commands", package},
+      {"deploy-command",
+       "Print the exact `aws cloudformation deploy` command for a spec's template", deploy_command},
+      {"package", "Build the reproducible code packages of a spec and print their upload commands",
+       package},
   };
   return kCommands;
 }
@@ -127,13 +134,15 @@ const std::vector<Command>& commands() {
 namespace {
 
 // render --all DIR -o OUTDIR: every spec under DIR, rendered in parallel, reported in path order.
-int render_all(const std::string& dir, const std::string& outdir, const SpecOptions& so, Format format) {
+int render_all(const std::string& dir, const std::string& outdir, const SpecOptions& so,
+               Format format) {
   Diagnostics found;
   std::vector<std::string> specs = discover_specs(dir, found);
   for (const auto& d : found) emit(d, {}, dir);
   if (has_errors(found)) return ExitCode::kUsage;
   if (specs.empty()) {
-    problem(fmt::format("no stack specs (stack.yaml or *.stack.yaml) under {}", dir), dir, "LF0009");
+    problem(fmt::format("no stack specs (stack.yaml or *.stack.yaml) under {}", dir), dir,
+            "LF0009");
     return ExitCode::kFindings;
   }
   struct Job {
@@ -148,7 +157,8 @@ int render_all(const std::string& dir, const std::string& outdir, const SpecOpti
       if (!jobs[i].result.failed()) jobs[i].text = lambdaform::render(*jobs[i].result.tmpl, format);
     }
   };
-  const std::size_t workers = std::min<std::size_t>(specs.size(), std::max(1u, std::thread::hardware_concurrency()));
+  const std::size_t workers =
+      std::min<std::size_t>(specs.size(), std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
   work();
@@ -173,23 +183,27 @@ int render_all(const std::string& dir, const std::string& outdir, const SpecOpti
     worst = std::max(worst, rc);
   }
   if (diagnostics_format() == DiagnosticsFormat::human)
-    std::cerr << fmt::format("lambdaform: rendered {} of {} spec{} into {}\n", rendered, specs.size(),
-                             specs.size() == 1 ? "" : "s", outdir);
+    std::cerr << fmt::format("lambdaform: rendered {} of {} spec{} into {}\n", rendered,
+                             specs.size(), specs.size() == 1 ? "" : "s", outdir);
   return worst;
 }
 
 }  // namespace
 
 int render(int argc, char** argv) {
-  cxxopts::Options o("lambdaform render",
-                     "Render a stack spec into a CloudFormation template.\n"
-                     "usage: lambdaform render SPEC [-o FILE] [--format yaml|json] [--param K=V ...]\n"
-                     "       lambdaform render --all DIR -o OUTDIR [--format yaml|json] [--param K=V ...]\n"
-                     "--all renders every stack.yaml / NAME.stack.yaml under DIR (hidden folders and "
-                     "node_modules skipped) into OUTDIR/<folder>/template.yaml / NAME.template.yaml, in "
-                     "parallel; a bad spec does not stop the others and the exit code is the worst result.");
-  o.add_options()("o,output", "Write the template to FILE (atomically) instead of stdout; with --all, the output folder",
-                  cxxopts::value<std::string>())("format", "yaml (default) or json", cxxopts::value<std::string>())(
+  cxxopts::Options o(
+      "lambdaform render",
+      "Render a stack spec into a CloudFormation template.\n"
+      "usage: lambdaform render SPEC [-o FILE] [--format yaml|json] [--param K=V ...]\n"
+      "       lambdaform render --all DIR -o OUTDIR [--format yaml|json] [--param K=V ...]\n"
+      "--all renders every stack.yaml / NAME.stack.yaml under DIR (hidden folders and "
+      "node_modules skipped) into OUTDIR/<folder>/template.yaml / NAME.template.yaml, in "
+      "parallel; a bad spec does not stop the others and the exit code is the worst result.");
+  o.add_options()(
+      "o,output",
+      "Write the template to FILE (atomically) instead of stdout; with --all, the output folder",
+      cxxopts::value<std::string>())("format", "yaml (default) or json",
+                                     cxxopts::value<std::string>())(
       "all", "Render every spec under DIR", cxxopts::value<std::string>());
   add_spec_options(o);
   Parsed p;
@@ -205,7 +219,8 @@ int render(int argc, char** argv) {
       std::cerr << "lambdaform: render --all needs -o OUTDIR\n";
       return ExitCode::kUsage;
     }
-    return render_all(p.args["all"].as<std::string>(), p.args["output"].as<std::string>(), *so, *fmt_opt);
+    return render_all(p.args["all"].as<std::string>(), p.args["output"].as<std::string>(), *so,
+                      *fmt_opt);
   }
   SpecResult r = compile_spec_file(p.positional[0], *so);
   int rc = report(r, p.positional[0]);
@@ -226,8 +241,9 @@ int render(int argc, char** argv) {
 }
 
 int validate(int argc, char** argv) {
-  cxxopts::Options o("lambdaform validate", "Report every problem in a stack spec; exit 0 when there are no errors.\n"
-                                            "usage: lambdaform validate SPEC [--param K=V ...]");
+  cxxopts::Options o("lambdaform validate",
+                     "Report every problem in a stack spec; exit 0 when there are no errors.\n"
+                     "usage: lambdaform validate SPEC [--param K=V ...]");
   add_spec_options(o);
   Parsed p;
   if (auto rc = parse(o, argc, argv, 1, p)) return *rc;
@@ -237,8 +253,10 @@ int validate(int argc, char** argv) {
 }
 
 int check(int argc, char** argv) {
-  cxxopts::Options o("lambdaform check", "Exit 0 when FILE is exactly what render would write now, 1 with a diff when not.\n"
-                                         "usage: lambdaform check SPEC FILE [--format yaml|json] [--param K=V ...]");
+  cxxopts::Options o(
+      "lambdaform check",
+      "Exit 0 when FILE is exactly what render would write now, 1 with a diff when not.\n"
+      "usage: lambdaform check SPEC FILE [--format yaml|json] [--param K=V ...]");
   o.add_options()("format", "yaml (default) or json", cxxopts::value<std::string>());
   add_spec_options(o);
   Parsed p;
@@ -255,20 +273,24 @@ int check(int argc, char** argv) {
   std::string fresh = lambdaform::render(*r.tmpl, *fmt_opt);
   if (fresh == committed) return ExitCode::kOk;
   std::cout << unified_diff(committed, fresh, file, "lambdaform render " + p.positional[0]);
-  const std::string message = fmt::format("{} is not what `lambdaform render {}` writes now; render it again and "
-                                          "commit the result",
-                                          file, p.positional[0]);
-  if (diagnostics_format() == DiagnosticsFormat::human) std::cerr << message << "\n";
-  else emit(Diagnostic{Severity::error, "LF7201", message, "", std::nullopt}, {}, file);
+  const std::string message = fmt::format(
+      "{} is not what `lambdaform render {}` writes now; render it again and "
+      "commit the result",
+      file, p.positional[0]);
+  if (diagnostics_format() == DiagnosticsFormat::human)
+    std::cerr << message << "\n";
+  else
+    emit(Diagnostic{Severity::error, "LF7201", message, "", std::nullopt}, {}, file);
   return ExitCode::kFindings;
 }
 
 int plan(int argc, char** argv) {
-  cxxopts::Options o("lambdaform plan",
-                     "Compare a previously rendered template with a fresh render of SPEC: which functions "
-                     "publish a new version and because of which version-locked properties, which aliases "
-                     "move from which version to which.\n"
-                     "usage: lambdaform plan OLD_TEMPLATE SPEC [--param K=V ...]");
+  cxxopts::Options o(
+      "lambdaform plan",
+      "Compare a previously rendered template with a fresh render of SPEC: which functions "
+      "publish a new version and because of which version-locked properties, which aliases "
+      "move from which version to which.\n"
+      "usage: lambdaform plan OLD_TEMPLATE SPEC [--param K=V ...]");
   add_spec_options(o);
   Parsed p;
   if (auto rc = parse(o, argc, argv, 2, p)) return *rc;

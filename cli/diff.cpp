@@ -27,7 +27,7 @@ std::vector<std::string> split_lines(const std::string& s) {
 }
 
 struct Edit {
-  char op;  // ' ', '-', '+'
+  char op;           // ' ', '-', '+'
   std::size_t a, b;  // line index in a (for ' ' and '-') and b (for ' ' and '+')
 };
 
@@ -40,7 +40,9 @@ std::string unified_diff(const std::string& a_text, const std::string& b_text,
   std::size_t pre = 0;
   while (pre < a.size() && pre < b.size() && a[pre] == b[pre]) ++pre;
   std::size_t suf = 0;
-  while (suf < a.size() - pre && suf < b.size() - pre && a[a.size() - 1 - suf] == b[b.size() - 1 - suf]) ++suf;
+  while (suf < a.size() - pre && suf < b.size() - pre &&
+         a[a.size() - 1 - suf] == b[b.size() - 1 - suf])
+    ++suf;
   const std::size_t n = a.size() - pre - suf, m = b.size() - pre - suf;
 
   std::vector<Edit> edits;
@@ -49,7 +51,8 @@ std::string unified_diff(const std::string& a_text, const std::string& b_text,
     std::vector<std::vector<std::uint32_t>> lcs(n + 1, std::vector<std::uint32_t>(m + 1, 0));
     for (std::size_t i = n; i-- > 0;)
       for (std::size_t j = m; j-- > 0;)
-        lcs[i][j] = a[pre + i] == b[pre + j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+        lcs[i][j] = a[pre + i] == b[pre + j] ? lcs[i + 1][j + 1] + 1
+                                             : std::max(lcs[i + 1][j], lcs[i][j + 1]);
     std::size_t i = 0, j = 0;
     while (i < n || j < m) {
       if (i < n && j < m && a[pre + i] == b[pre + j]) {
@@ -76,8 +79,10 @@ std::string unified_diff(const std::string& a_text, const std::string& b_text,
     std::size_t end = k;  // extend while changes are within 2*context of each other
     std::size_t last_change = k;
     while (end < edits.size()) {
-      if (edits[end].op != ' ') last_change = end;
-      else if (end - last_change > 2 * kContext) break;
+      if (edits[end].op != ' ')
+        last_change = end;
+      else if (end - last_change > 2 * kContext)
+        break;
       ++end;
     }
     end = std::min(edits.size(), last_change + kContext + 1);

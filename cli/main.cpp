@@ -13,7 +13,8 @@ using lambdaform::cli::ExitCode;
 
 static void usage(std::ostream& out) {
   out << "usage: lambdaform <command> [options]\n\ncommands:\n";
-  for (const auto& c : lambdaform::cli::commands()) out << fmt::format("  {:<15} {}\n", c.name, c.summary);
+  for (const auto& c : lambdaform::cli::commands())
+    out << fmt::format("  {:<15} {}\n", c.name, c.summary);
   out << "\n'lambdaform <command> --help' shows a command's options; every command takes\n"
          "--diagnostics-format human|github|json.\n"
          "exit codes: 0 ok, 1 findings or differences, 2 usage error or unreadable input\n";

@@ -24,7 +24,8 @@ struct Parsed {
 /// Adds --diagnostics-format and the positional arguments, parses argv, sets the run's
 /// diagnostics format; prints the error or the help and returns the exit code to use, if any.
 /// `want_positional` < 0 accepts any number.
-std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, int want_positional, Parsed& out);
+std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, int want_positional,
+                         Parsed& out);
 
 /// SpecOptions from --param, --allow-outside-files and --today; std::nullopt (after saying
 /// why) on a malformed --param.

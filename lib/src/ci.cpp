@@ -25,10 +25,17 @@ std::string github_escape_data(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -38,9 +45,12 @@ std::string github_escape_property(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (char c : github_escape_data(s)) {
-    if (c == ':') out += "%3A";
-    else if (c == ',') out += "%2C";
-    else out += c;
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out += c;
   }
   return out;
 }
@@ -53,7 +63,8 @@ std::string format_github(const Diagnostic& d, std::string_view fallback_file) {
   if (d.location && !d.location->file.empty()) {
     props.push_back("file=" + github_escape_property(d.location->file));
     if (d.location->line) props.push_back(fmt::format("line={}", d.location->line));
-    if (d.location->line && d.location->column) props.push_back(fmt::format("col={}", d.location->column));
+    if (d.location->line && d.location->column)
+      props.push_back(fmt::format("col={}", d.location->column));
   } else if (!fallback_file.empty()) {
     props.push_back("file=" + github_escape_property(fallback_file));
   }
@@ -66,13 +77,20 @@ std::string format_github(const Diagnostic& d, std::string_view fallback_file) {
 
 std::string format_json(const Diagnostic& d, std::string_view fallback_file) {
   Json j = Json::object();
-  if (d.location && !d.location->file.empty()) j["file"] = d.location->file;
-  else if (!fallback_file.empty()) j["file"] = std::string(fallback_file);
-  else j["file"] = nullptr;
-  if (d.location && d.location->line) j["line"] = d.location->line;
-  else j["line"] = nullptr;
-  if (d.location && d.location->line && d.location->column) j["column"] = d.location->column;
-  else j["column"] = nullptr;
+  if (d.location && !d.location->file.empty())
+    j["file"] = d.location->file;
+  else if (!fallback_file.empty())
+    j["file"] = std::string(fallback_file);
+  else
+    j["file"] = nullptr;
+  if (d.location && d.location->line)
+    j["line"] = d.location->line;
+  else
+    j["line"] = nullptr;
+  if (d.location && d.location->line && d.location->column)
+    j["column"] = d.location->column;
+  else
+    j["column"] = nullptr;
   j["rule"] = d.rule;
   j["severity"] = std::string(to_string(d.severity));
   j["message"] = d.message;
@@ -80,8 +98,8 @@ std::string format_json(const Diagnostic& d, std::string_view fallback_file) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string format_diagnostic(const Diagnostic& d, DiagnosticsFormat format, std::string_view source,
-                              std::string_view fallback_file) {
+std::string format_diagnostic(const Diagnostic& d, DiagnosticsFormat format,
+                              std::string_view source, std::string_view fallback_file) {
   switch (format) {
     case DiagnosticsFormat::github:
       return format_github(d, fallback_file);
@@ -100,7 +118,8 @@ namespace {
 bool is_spec_name(const std::string& name) {
   static const std::string kSuffix = ".stack.yaml";
   return name == "stack.yaml" ||
-         (name.size() > kSuffix.size() && name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0);
+         (name.size() > kSuffix.size() &&
+          name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0);
 }
 
 void walk(const fs::path& dir, std::vector<std::string>& out, Diagnostics& diags, int depth) {
@@ -119,7 +138,8 @@ void walk(const fs::path& dir, std::vector<std::string>& out, Diagnostics& diags
     }
   }
   if (ec)
-    diags.push_back(Diagnostic{Severity::error, "LF0009", fmt::format("cannot read the directory: {}", ec.message()),
+    diags.push_back(Diagnostic{Severity::error, "LF0009",
+                               fmt::format("cannot read the directory: {}", ec.message()),
                                dir.generic_string(), std::nullopt});
 }
 
@@ -129,8 +149,9 @@ std::vector<std::string> discover_specs(const std::string& dir, Diagnostics& dia
   std::vector<std::string> out;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    diagnostics.push_back(Diagnostic{Severity::error, "LF0009", "not a directory (render --all takes a folder of specs)",
-                                     dir, std::nullopt});
+    diagnostics.push_back(Diagnostic{Severity::error, "LF0009",
+                                     "not a directory (render --all takes a folder of specs)", dir,
+                                     std::nullopt});
     return out;
   }
   walk(fs::path(dir), out, diagnostics, 0);
@@ -138,16 +159,17 @@ std::vector<std::string> discover_specs(const std::string& dir, Diagnostics& dia
   return out;
 }
 
-std::string output_path_for(const std::string& spec, const std::string& dir, const std::string& outdir,
-                            Format format) {
+std::string output_path_for(const std::string& spec, const std::string& dir,
+                            const std::string& outdir, Format format) {
   const fs::path s(spec);
   fs::path rel = s.parent_path().lexically_relative(fs::path(dir));
   if (rel.empty() || rel == ".") rel = fs::path();
   const std::string name = s.filename().string();
   const std::string ext = format == Format::json ? ".json" : ".yaml";
-  std::string out_name = name == "stack.yaml" ? "template" + ext
-                                              : name.substr(0, name.size() - std::string(".stack.yaml").size()) +
-                                                    ".template" + ext;
+  std::string out_name =
+      name == "stack.yaml"
+          ? "template" + ext
+          : name.substr(0, name.size() - std::string(".stack.yaml").size()) + ".template" + ext;
   return (fs::path(outdir) / rel / out_name).lexically_normal().generic_string();
 }
 

@@ -13,7 +13,9 @@ namespace {
 
 const Json& resources_of(const Json& tree) {
   static const Json kEmpty = Json::object();
-  return tree.is_object() && tree.contains("Resources") && tree["Resources"].is_object() ? tree["Resources"] : kEmpty;
+  return tree.is_object() && tree.contains("Resources") && tree["Resources"].is_object()
+             ? tree["Resources"]
+             : kEmpty;
 }
 
 // True when Fn::Transform appears anywhere in `j`.
@@ -43,14 +45,19 @@ std::vector<std::string> required_capabilities(const Json& tree) {
   // Resource types whose creation needs CAPABILITY_IAM, with the property that names them
   // explicitly (and then needs CAPABILITY_NAMED_IAM), "" when the type has no name property.
   static const std::map<std::string, std::string> kIam = {
-      {"AWS::IAM::AccessKey", ""},          {"AWS::IAM::Group", "GroupName"},
+      {"AWS::IAM::AccessKey", ""},
+      {"AWS::IAM::Group", "GroupName"},
       {"AWS::IAM::InstanceProfile", "InstanceProfileName"},
       {"AWS::IAM::ManagedPolicy", "ManagedPolicyName"},
-      {"AWS::IAM::Policy", ""},             {"AWS::IAM::Role", "RoleName"},
-      {"AWS::IAM::User", "UserName"},       {"AWS::IAM::UserToGroupAddition", ""},
-      {"AWS::IAM::RolePolicy", ""},         {"AWS::IAM::GroupPolicy", ""},
+      {"AWS::IAM::Policy", ""},
+      {"AWS::IAM::Role", "RoleName"},
+      {"AWS::IAM::User", "UserName"},
+      {"AWS::IAM::UserToGroupAddition", ""},
+      {"AWS::IAM::RolePolicy", ""},
+      {"AWS::IAM::GroupPolicy", ""},
       {"AWS::IAM::UserPolicy", ""}};
-  static const std::set<std::string> kNested = {"AWS::CloudFormation::Stack", "AWS::Serverless::Application"};
+  static const std::set<std::string> kNested = {"AWS::CloudFormation::Stack",
+                                                "AWS::Serverless::Application"};
   bool iam = false, named = false, expand = false;
   if (tree.is_object() && tree.contains("Transform")) expand = true;
   if (has_fn_transform(tree)) expand = true;
@@ -68,8 +75,10 @@ std::vector<std::string> required_capabilities(const Json& tree) {
       named = true;
   }
   std::vector<std::string> out;
-  if (named) out.emplace_back("CAPABILITY_NAMED_IAM");
-  else if (iam) out.emplace_back("CAPABILITY_IAM");
+  if (named)
+    out.emplace_back("CAPABILITY_NAMED_IAM");
+  else if (iam)
+    out.emplace_back("CAPABILITY_IAM");
   if (expand) out.emplace_back("CAPABILITY_AUTO_EXPAND");
   return out;
 }
@@ -82,8 +91,10 @@ std::string shell_quote(std::string_view s) {
   if (!s.empty() && std::all_of(s.begin(), s.end(), safe)) return std::string(s);
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   out += '\'';
   return out;
@@ -103,9 +114,10 @@ std::string DeployCommand::shell() const {
   for (std::size_t i = 0; i < argv.size(); ++i) {
     if (i) out += ' ';
     if (placeholder && *placeholder == i)
-      out += fmt::format("\"${{{}:?set {} to an S3 bucket: the template is over {} bytes, so aws "
-                         "cloudformation deploy must upload it to S3}}\"",
-                         kS3BucketVariable, kS3BucketVariable, thousands(kInlineTemplateBytes));
+      out += fmt::format(
+          "\"${{{}:?set {} to an S3 bucket: the template is over {} bytes, so aws "
+          "cloudformation deploy must upload it to S3}}\"",
+          kS3BucketVariable, kS3BucketVariable, thousands(kInlineTemplateBytes));
     else
       out += shell_quote(argv[i]);
   }
@@ -117,27 +129,31 @@ DeployCommand deploy_command(const Json& tree, const DeployInput& in) {
   if (in.template_bytes > kMaxTemplateBytes) {
     c.diagnostics.push_back(Diagnostic{
         Severity::error, "E1002",
-        fmt::format("the template is {} bytes, over CloudFormation's limit of {} bytes even from S3; "
-                    "split the stack (nested stacks) or move code out of inline ZipFile",
-                    thousands(in.template_bytes), thousands(kMaxTemplateBytes)),
+        fmt::format(
+            "the template is {} bytes, over CloudFormation's limit of {} bytes even from S3; "
+            "split the stack (nested stacks) or move code out of inline ZipFile",
+            thousands(in.template_bytes), thousands(kMaxTemplateBytes)),
         "", std::nullopt});
     return c;
   }
-  c.argv = {"aws", "cloudformation", "deploy", "--template-file", in.template_file, "--stack-name", in.stack_name};
+  c.argv = {"aws",          "cloudformation", "deploy", "--template-file", in.template_file,
+            "--stack-name", in.stack_name};
   if (in.s3_bucket && !in.s3_bucket->empty()) {
     c.argv.insert(c.argv.end(), {"--s3-bucket", *in.s3_bucket});
-    if (in.s3_prefix && !in.s3_prefix->empty()) c.argv.insert(c.argv.end(), {"--s3-prefix", *in.s3_prefix});
+    if (in.s3_prefix && !in.s3_prefix->empty())
+      c.argv.insert(c.argv.end(), {"--s3-prefix", *in.s3_prefix});
   } else if (in.template_bytes > kInlineTemplateBytes) {
     c.argv.emplace_back("--s3-bucket");
     c.placeholder = c.argv.size();
     c.argv.emplace_back(kS3BucketPlaceholder);
     c.diagnostics.push_back(Diagnostic{
         Severity::warning, "LF1002",
-        fmt::format("the template is {} bytes, over the {} bytes aws cloudformation deploy can send "
-                    "inline: it must upload it to an S3 bucket first; pass --s3-bucket, or set {} in the "
-                    "shell that runs the command ({} in the argv is a placeholder to replace)",
-                    thousands(in.template_bytes), thousands(kInlineTemplateBytes), kS3BucketVariable,
-                    kS3BucketPlaceholder),
+        fmt::format(
+            "the template is {} bytes, over the {} bytes aws cloudformation deploy can send "
+            "inline: it must upload it to an S3 bucket first; pass --s3-bucket, or set {} in the "
+            "shell that runs the command ({} in the argv is a placeholder to replace)",
+            thousands(in.template_bytes), thousands(kInlineTemplateBytes), kS3BucketVariable,
+            kS3BucketPlaceholder),
         "", std::nullopt});
   }
   c.capabilities = required_capabilities(tree);
@@ -157,7 +173,8 @@ DeployCommand deploy_command(const Json& tree, const DeployInput& in) {
   return c;
 }
 
-std::optional<std::string> resolve_locally(const Json& v, const Json& tree, const std::string& stack_name) {
+std::optional<std::string> resolve_locally(const Json& v, const Json& tree,
+                                           const std::string& stack_name) {
   auto ref = [&](const std::string& name) -> std::optional<std::string> {
     if (name == "AWS::StackName" && !stack_name.empty()) return stack_name;
     if (!tree.is_object() || !tree.contains("Parameters") || !tree["Parameters"].is_object() ||
@@ -220,12 +237,13 @@ std::vector<std::pair<std::string, std::string>> stack_tags(std::string_view spe
     Json value = detail::to_json(v, spec_path, ignored);
     auto x = resolve_locally(value, tree, stack_name);
     if (!x) {
-      diagnostics.push_back(Diagnostic{
-          Severity::error, "LF7101",
-          fmt::format("stack tag {} has no value lambdaform can put in the deploy command: use a literal, or a "
-                      "!Ref to a parameter given with --param (or with a Default)",
-                      k.value),
-          "/Tags", SourceLocation{spec_path, v.line, v.column}});
+      diagnostics.push_back(
+          Diagnostic{Severity::error, "LF7101",
+                     fmt::format("stack tag {} has no value lambdaform can put in the deploy "
+                                 "command: use a literal, or a "
+                                 "!Ref to a parameter given with --param (or with a Default)",
+                                 k.value),
+                     "/Tags", SourceLocation{spec_path, v.line, v.column}});
       continue;
     }
     out.emplace_back(k.value, *x);

@@ -102,11 +102,14 @@ bool glob_at(std::string_view p, std::size_t i, std::string_view t, std::size_t 
 
 }  // namespace
 
-bool glob_match(std::string_view pattern, std::string_view path) { return glob_at(pattern, 0, path, 0); }
+bool glob_match(std::string_view pattern, std::string_view path) {
+  return glob_at(pattern, 0, path, 0);
+}
 
 IgnoreRules IgnoreRules::defaults() {
   IgnoreRules r;
-  for (const char* p : {".git/", ".hg/", ".svn/", "__pycache__/", "*.pyc", ".DS_Store", ".lambdaformignore"})
+  for (const char* p :
+       {".git/", ".hg/", ".svn/", "__pycache__/", "*.pyc", ".DS_Store", ".lambdaformignore"})
     r.add(p);
   return r;
 }
@@ -124,7 +127,8 @@ void IgnoreRules::add_lines(std::string_view text) {
 void IgnoreRules::add(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   // Trailing spaces are dropped unless escaped.
-  while (!line.empty() && line.back() == ' ' && !(line.size() >= 2 && line[line.size() - 2] == '\\'))
+  while (!line.empty() && line.back() == ' ' &&
+         !(line.size() >= 2 && line[line.size() - 2] == '\\'))
     line.remove_suffix(1);
   if (line.empty() || line[0] == '#') return;
   Rule r;
@@ -173,13 +177,14 @@ Diagnostic problem(Severity s, const char* rule, std::string message, std::strin
 }
 
 // Walks `dir` (already known to be a directory) and collects the files to package.
-void collect(const fs::path& root, const fs::path& dir, const std::string& rel, const IgnoreRules& rules,
-             std::vector<Collected>& out, Diagnostics& diags) {
+void collect(const fs::path& root, const fs::path& dir, const std::string& rel,
+             const IgnoreRules& rules, std::vector<Collected>& out, Diagnostics& diags) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec), end;
   if (ec) {
-    diags.push_back(problem(Severity::error, "LF7001",
-                            fmt::format("cannot read directory '{}': {}", rel.empty() ? "." : rel, ec.message()), rel));
+    diags.push_back(problem(
+        Severity::error, "LF7001",
+        fmt::format("cannot read directory '{}': {}", rel.empty() ? "." : rel, ec.message()), rel));
     return;
   }
   std::vector<fs::directory_entry> entries;
@@ -188,8 +193,9 @@ void collect(const fs::path& root, const fs::path& dir, const std::string& rel, 
     entries.push_back(*it);
   }
   if (ec) {
-    diags.push_back(problem(Severity::error, "LF7001",
-                            fmt::format("cannot read directory '{}': {}", rel.empty() ? "." : rel, ec.message()), rel));
+    diags.push_back(problem(
+        Severity::error, "LF7001",
+        fmt::format("cannot read directory '{}': {}", rel.empty() ? "." : rel, ec.message()), rel));
     return;
   }
   std::sort(entries.begin(), entries.end(),
@@ -209,15 +215,20 @@ void collect(const fs::path& root, const fs::path& dir, const std::string& rel, 
     fs::file_status st = fs::is_symlink(link) ? fs::status(e.path(), sec) : link;
     if (fs::is_symlink(link) && fs::is_directory(st)) {
       if (rules.ignored(path, true)) continue;
-      diags.push_back(problem(Severity::warning, "LF7005",
-                              fmt::format("'{}' is a symbolic link to a directory and was not packaged "
-                                          "(links to directories are not followed)", path), path));
+      diags.push_back(
+          problem(Severity::warning, "LF7005",
+                  fmt::format("'{}' is a symbolic link to a directory and was not packaged "
+                              "(links to directories are not followed)",
+                              path),
+                  path));
       continue;
     }
     if (!fs::is_regular_file(st)) {
-      diags.push_back(problem(Severity::warning, "LF7005",
-                              fmt::format("'{}' is not a regular file{} and was not packaged", path,
-                                          fs::is_symlink(link) ? " (a dangling symbolic link)" : ""), path));
+      diags.push_back(
+          problem(Severity::warning, "LF7005",
+                  fmt::format("'{}' is not a regular file{} and was not packaged", path,
+                              fs::is_symlink(link) ? " (a dangling symbolic link)" : ""),
+                  path));
       continue;
     }
     Collected c;
@@ -239,11 +250,13 @@ struct SourceDeleter {
   void operator()(zip_source_t* s) const { zip_source_free(s); }
 };
 
-std::string zip_error_text(zip_error_t* e) { return zip_error_strerror(e); }
+std::string zip_error_text(zip_error_t* e) {
+  return zip_error_strerror(e);
+}
 
 // Writes the archive into memory. Returns false with `error` set on failure.
-bool write_zip(const std::vector<Collected>& files, const std::vector<std::string>& data, std::string& zip,
-               std::string& error) {
+bool write_zip(const std::vector<Collected>& files, const std::vector<std::string>& data,
+               std::string& zip, std::string& error) {
   zip_error_t err;
   zip_error_init(&err);
   std::unique_ptr<zip_source_t, SourceDeleter> out(zip_source_buffer_create(nullptr, 0, 0, &err));
@@ -287,7 +300,8 @@ bool write_zip(const std::vector<Collected>& files, const std::vector<std::strin
   // Read the finished archive back out of the memory source.
   zip_stat_t st;
   zip_stat_init(&st);
-  if (zip_source_stat(out.get(), &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || zip_source_open(out.get()) != 0) {
+  if (zip_source_stat(out.get(), &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+      zip_source_open(out.get()) != 0) {
     error = "cannot read the archive back";
     return false;
   }
@@ -309,11 +323,13 @@ PackageResult build_package(const std::string& dir, const PackageOptions& option
   std::error_code ec;
   const fs::path root(dir);
   if (!fs::exists(root, ec)) {
-    diags.push_back(problem(Severity::error, "LF7001", fmt::format("package directory '{}' does not exist", dir)));
+    diags.push_back(problem(Severity::error, "LF7001",
+                            fmt::format("package directory '{}' does not exist", dir)));
     return result;
   }
   if (!fs::is_directory(root, ec)) {
-    diags.push_back(problem(Severity::error, "LF7001", fmt::format("package '{}' is not a directory", dir)));
+    diags.push_back(
+        problem(Severity::error, "LF7001", fmt::format("package '{}' is not a directory", dir)));
     return result;
   }
   IgnoreRules rules = IgnoreRules::defaults();
@@ -323,7 +339,8 @@ PackageResult build_package(const std::string& dir, const PackageOptions& option
       std::string text;
       if (!read_all(ignore, text)) {
         diags.push_back(problem(Severity::error, "LF7001",
-                                fmt::format("cannot read '{}'", options.ignore_file), options.ignore_file));
+                                fmt::format("cannot read '{}'", options.ignore_file),
+                                options.ignore_file));
         return result;
       }
       rules.add_lines(text);
@@ -333,33 +350,38 @@ PackageResult build_package(const std::string& dir, const PackageOptions& option
   collect(root, root, "", rules, files, diags);
   if (has_errors(diags)) return result;
   // Byte-wise order of the archive paths (a directory walk orders "a/b" before "a.txt").
-  std::sort(files.begin(), files.end(), [](const Collected& a, const Collected& b) { return a.path < b.path; });
+  std::sort(files.begin(), files.end(),
+            [](const Collected& a, const Collected& b) { return a.path < b.path; });
   if (files.empty()) {
-    diags.push_back(problem(Severity::error, "LF7002",
-                            fmt::format("package directory '{}' has no files to package (after ignores)", dir)));
+    diags.push_back(problem(
+        Severity::error, "LF7002",
+        fmt::format("package directory '{}' has no files to package (after ignores)", dir)));
     return result;
   }
   std::vector<std::string> data(files.size());
   Package pkg;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (!read_all(files[i].file, data[i])) {
-      diags.push_back(problem(Severity::error, "LF7001", fmt::format("cannot read '{}'", files[i].path), files[i].path));
+      diags.push_back(problem(Severity::error, "LF7001",
+                              fmt::format("cannot read '{}'", files[i].path), files[i].path));
       return result;
     }
     files[i].size = data[i].size();
     pkg.unzipped_bytes += data[i].size();
     if (pkg.unzipped_bytes > options.max_unzipped_bytes) {
-      diags.push_back(problem(Severity::error, "LF7004",
-                              fmt::format("package '{}' is larger than {} bytes unzipped, Lambda's limit for a "
-                                          ".zip package; use a container image or layers",
-                                          dir, options.max_unzipped_bytes)));
+      diags.push_back(
+          problem(Severity::error, "LF7004",
+                  fmt::format("package '{}' is larger than {} bytes unzipped, Lambda's limit for a "
+                              ".zip package; use a container image or layers",
+                              dir, options.max_unzipped_bytes)));
       return result;
     }
     pkg.entries.push_back(PackageEntry{files[i].path, files[i].size, files[i].executable});
   }
   std::string error;
   if (!write_zip(files, data, pkg.zip, error)) {
-    diags.push_back(problem(Severity::error, "LF7006", fmt::format("cannot build the zip of '{}': {}", dir, error)));
+    diags.push_back(problem(Severity::error, "LF7006",
+                            fmt::format("cannot build the zip of '{}': {}", dir, error)));
     return result;
   }
   pkg.sha256 = sha256_hex(pkg.zip);
@@ -367,7 +389,8 @@ PackageResult build_package(const std::string& dir, const PackageOptions& option
   return result;
 }
 
-std::string package_key(std::string_view prefix, std::string_view function, std::string_view sha256) {
+std::string package_key(std::string_view prefix, std::string_view function,
+                        std::string_view sha256) {
   while (!prefix.empty() && prefix.front() == '/') prefix.remove_prefix(1);
   while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
   std::string name = fmt::format("{}-{}.zip", function, sha256);
@@ -385,13 +408,15 @@ std::optional<std::string> handler_problem(const Package& package, std::string_v
     std::string root;
     int n = 0;
     for (const auto& e : package.entries)
-      if (e.path.find('/') == std::string::npos && n++ < 8) root += (root.empty() ? "" : ", ") + e.path;
+      if (e.path.find('/') == std::string::npos && n++ < 8)
+        root += (root.empty() ? "" : ", ") + e.path;
     return root.empty() ? std::string("no files at the root") : "the root holds " + root;
   };
   if (starts(runtime, "provided")) {
     if (has("bootstrap")) return std::nullopt;
-    return fmt::format("runtime {} runs the file 'bootstrap' at the package root, which is missing ({})",
-                       runtime, listing());
+    return fmt::format(
+        "runtime {} runs the file 'bootstrap' at the package root, which is missing ({})", runtime,
+        listing());
   }
   const auto dot = handler.rfind('.');
   if (dot == std::string_view::npos || dot == 0) return std::nullopt;  // the validator reports it
@@ -401,7 +426,9 @@ std::optional<std::string> handler_problem(const Package& package, std::string_v
     if (module.find('/') == std::string::npos) std::replace(module.begin(), module.end(), '.', '/');
     candidates = {module + ".py", module + "/__init__.py", module + ".pyc"};
     for (const auto& e : package.entries)
-      if (starts(e.path, module + ".") && e.path.size() > 3 && e.path.substr(e.path.size() - 3) == ".so") return std::nullopt;
+      if (starts(e.path, module + ".") && e.path.size() > 3 &&
+          e.path.substr(e.path.size() - 3) == ".so")
+        return std::nullopt;
   } else if (starts(runtime, "nodejs")) {
     candidates = {module + ".js", module + ".mjs", module + ".cjs"};
   } else if (starts(runtime, "ruby")) {
@@ -411,9 +438,10 @@ std::optional<std::string> handler_problem(const Package& package, std::string_v
   }
   for (const auto& c : candidates)
     if (has(c)) return std::nullopt;
-  return fmt::format("handler {} needs {} at the package root, which is missing ({}); Lambda looks "
-                     "for the handler's module relative to the root of the zip",
-                     handler, candidates.front(), listing());
+  return fmt::format(
+      "handler {} needs {} at the package root, which is missing ({}); Lambda looks "
+      "for the handler's module relative to the root of the zip",
+      handler, candidates.front(), listing());
 }
 
 std::vector<PackageRef> find_packages(std::string_view spec_text, const std::string& spec_path,
@@ -436,7 +464,8 @@ std::vector<PackageRef> find_packages(std::string_view spec_text, const std::str
     fs::path p(dir->value);
     r.path = (p.is_absolute() ? p : base / p).lexically_normal().generic_string();
     r.s3_prefix = std::string(kDefaultPackagePrefix);
-    if (const detail::YNode* pre = code->find("s3_prefix"); pre && pre->kind == detail::YNode::Kind::scalar)
+    if (const detail::YNode* pre = code->find("s3_prefix");
+        pre && pre->kind == detail::YNode::Kind::scalar)
       r.s3_prefix = pre->value;
     r.location = SourceLocation{spec_path, dir->line, dir->column};
     out.push_back(std::move(r));

@@ -32,8 +32,8 @@ namespace lambdaform {
 //   AWS::IAM::InstanceProfile       InstanceProfileName, Path
 //   AWS::IAM::RolePolicy            PolicyName, RoleName
 //   AWS::IAM::Policy                (none: PolicyName, PolicyDocument and targets update in place)
-//   AWS::Logs::LogGroup             LogGroupName, LogGroupClass (KmsKeyId, RetentionInDays: no interruption)
-//   AWS::CodeDeploy::Application    ApplicationName, ComputePlatform
+//   AWS::Logs::LogGroup             LogGroupName, LogGroupClass (KmsKeyId, RetentionInDays: no
+//   interruption) AWS::CodeDeploy::Application    ApplicationName, ComputePlatform
 //   AWS::CodeDeploy::DeploymentGroup ApplicationName, DeploymentGroupName
 //   AWS::SQS::Queue                 FifoQueue, QueueName
 //   AWS::SNS::Topic                 FifoTopic, TopicName
@@ -118,17 +118,20 @@ std::string join_path(const std::string& prefix, const std::string& key) {
 
 // Changed paths between a and b; objects recurse, equal-length arrays recurse by index,
 // intrinsics and everything else are leaves.
-void diff_paths(const Json& a, const Json& b, const std::string& prefix, std::vector<std::string>& out) {
+void diff_paths(const Json& a, const Json& b, const std::string& prefix,
+                std::vector<std::string>& out) {
   if (same(a, b)) return;
   if (a.is_object() && b.is_object() && !is_intrinsic(a) && !is_intrinsic(b)) {
     for (const auto& k : keys_of(a, b)) {
       static const Json kNull;
-      diff_paths(a.contains(k) ? a[k] : kNull, b.contains(k) ? b[k] : kNull, join_path(prefix, k), out);
+      diff_paths(a.contains(k) ? a[k] : kNull, b.contains(k) ? b[k] : kNull, join_path(prefix, k),
+                 out);
     }
     return;
   }
   if (a.is_array() && b.is_array() && a.size() == b.size()) {
-    for (std::size_t i = 0; i < a.size(); ++i) diff_paths(a[i], b[i], fmt::format("{}[{}]", prefix, i), out);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      diff_paths(a[i], b[i], fmt::format("{}[{}]", prefix, i), out);
     return;
   }
   out.push_back(prefix.empty() ? "(root)" : prefix);
@@ -141,9 +144,11 @@ std::string show(const Json& v) {
     const std::string& k = v.begin().key();
     const Json& arg = v.begin().value();
     if (k == "Fn::Sub" && arg.is_string()) return arg.get<std::string>();
-    if (k == "Fn::Sub" && arg.is_array() && !arg.empty() && arg[0].is_string()) return arg[0].get<std::string>();
+    if (k == "Fn::Sub" && arg.is_array() && !arg.empty() && arg[0].is_string())
+      return arg[0].get<std::string>();
     if (k == "Ref" && arg.is_string()) return "!Ref " + arg.get<std::string>();
-    if (k == "Fn::GetAtt" && arg.is_array() && arg.size() == 2 && arg[0].is_string() && arg[1].is_string())
+    if (k == "Fn::GetAtt" && arg.is_array() && arg.size() == 2 && arg[0].is_string() &&
+        arg[1].is_string())
       return "!GetAtt " + arg[0].get<std::string>() + "." + arg[1].get<std::string>();
     if (k == "Fn::GetAtt" && arg.is_string()) return "!GetAtt " + arg.get<std::string>();
   }
@@ -164,19 +169,21 @@ std::vector<std::string> as_list(const Json& v) {
 struct Grant {
   std::string effect, action, resource, condition;
   bool operator<(const Grant& o) const {
-    return std::tie(effect, action, resource, condition) < std::tie(o.effect, o.action, o.resource, o.condition);
+    return std::tie(effect, action, resource, condition) <
+           std::tie(o.effect, o.action, o.resource, o.condition);
   }
   bool operator==(const Grant& o) const {
-    return std::tie(effect, action, resource, condition) == std::tie(o.effect, o.action, o.resource, o.condition);
+    return std::tie(effect, action, resource, condition) ==
+           std::tie(o.effect, o.action, o.resource, o.condition);
   }
 };
 
 struct IamView {
-  std::map<std::string, std::set<Grant>> grants;            // holder → grants
-  std::map<std::string, std::set<std::string>> managed;     // holder → managed policy ARNs
-  std::map<std::string, std::set<std::string>> trust;       // role → principals
-  std::map<std::string, std::string> permissions;           // permission id → canonical text
-  std::map<std::string, Json> permission_props;             // permission id → properties
+  std::map<std::string, std::set<Grant>> grants;         // holder → grants
+  std::map<std::string, std::set<std::string>> managed;  // holder → managed policy ARNs
+  std::map<std::string, std::set<std::string>> trust;    // role → principals
+  std::map<std::string, std::string> permissions;        // permission id → canonical text
+  std::map<std::string, Json> permission_props;          // permission id → properties
 };
 
 void add_statements(const Json& doc, std::set<Grant>& out) {
@@ -188,7 +195,8 @@ void add_statements(const Json& doc, std::set<Grant>& out) {
     statements.push_back(&st);
   for (const Json* s : statements) {
     if (!s->is_object()) continue;
-    std::string effect = member(*s, "Effect").is_string() ? member(*s, "Effect").get<std::string>() : show(member(*s, "Effect"));
+    std::string effect = member(*s, "Effect").is_string() ? member(*s, "Effect").get<std::string>()
+                                                          : show(member(*s, "Effect"));
     std::vector<std::string> actions = as_list(member(*s, "Action"));
     for (const auto& a : as_list(member(*s, "NotAction"))) actions.push_back("NOT " + a);
     std::vector<std::string> resources = as_list(member(*s, "Resource"));
@@ -204,8 +212,9 @@ IamView iam_view(const Json& tree) {
   IamView v;
   const Json& rs = member(tree, "Resources");
   if (!rs.is_object()) return v;
-  static const std::set<std::string> kPolicyTypes = {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy",
-                                                     "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy"};
+  static const std::set<std::string> kPolicyTypes = {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
+                                                     "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy",
+                                                     "AWS::IAM::GroupPolicy"};
   for (auto it = rs.begin(); it != rs.end(); ++it) {
     const std::string& id = it.key();
     const Json& type = member(it.value(), "Type");
@@ -244,9 +253,12 @@ IamView iam_view(const Json& tree) {
 }
 
 // IAM glob: `*` any run of characters, `?` one; actions compare case-insensitively.
-bool iam_glob(std::string_view p, std::string_view t, bool nocase, std::size_t i = 0, std::size_t k = 0) {
+bool iam_glob(std::string_view p, std::string_view t, bool nocase, std::size_t i = 0,
+              std::size_t k = 0) {
   auto eq = [&](char a, char b) {
-    return nocase ? std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b)) : a == b;
+    return nocase ? std::tolower(static_cast<unsigned char>(a)) ==
+                        std::tolower(static_cast<unsigned char>(b))
+                  : a == b;
   };
   while (i < p.size()) {
     if (p[i] == '*') {
@@ -263,7 +275,9 @@ bool iam_glob(std::string_view p, std::string_view t, bool nocase, std::size_t i
   return k == t.size();
 }
 
-bool has_wildcard(const std::string& s) { return s.find('*') != std::string::npos || s.find('?') != std::string::npos; }
+bool has_wildcard(const std::string& s) {
+  return s.find('*') != std::string::npos || s.find('?') != std::string::npos;
+}
 
 // A wildcard worth calling out: in the action, or in a resource ARN's resource part (a `*` for
 // the region or account of `arn:aws:dynamodb:*:*:table/orders` is routine).
@@ -271,7 +285,8 @@ bool broad(const std::string& action, const std::string& resource) {
   if (has_wildcard(action)) return true;
   std::size_t at = 0;
   if (resource.rfind("arn:", 0) == 0)
-    for (int colons = 0; colons < 5 && at != std::string::npos; ++colons) at = resource.find(':', at + 1);
+    for (int colons = 0; colons < 5 && at != std::string::npos; ++colons)
+      at = resource.find(':', at + 1);
   return at != std::string::npos && has_wildcard(resource.substr(at));
 }
 
@@ -357,34 +372,40 @@ void iam_changes(const Json& old_tree, const Json& new_tree, std::vector<IamChan
     c.action = show(member(p, "Action"));
     c.target = show(member(p, "FunctionName"));
     c.effect = show(member(p, "Principal"));  // the principal, for permissions
-    if (p.is_object() && p.contains("SourceArn")) c.condition = show(p["SourceArn"]);
-    else if (p.is_object() && p.contains("SourceAccount")) c.condition = "account " + show(p["SourceAccount"]);
+    if (p.is_object() && p.contains("SourceArn"))
+      c.condition = show(p["SourceArn"]);
+    else if (p.is_object() && p.contains("SourceAccount"))
+      c.condition = "account " + show(p["SourceAccount"]);
     return c;
   };
   for (const auto& [id, text] : n.permissions) {
     auto it = o.permissions.find(id);
     if (it == o.permissions.end() || !same(o.permission_props[id], n.permission_props[id]))
-      permissions.push_back(permission(IamChange::Kind::permission_added, id, n.permission_props[id]));
+      permissions.push_back(
+          permission(IamChange::Kind::permission_added, id, n.permission_props[id]));
   }
   for (const auto& [id, text] : o.permissions)
     if (!n.permissions.count(id))
-      permissions.push_back(permission(IamChange::Kind::permission_removed, id, o.permission_props[id]));
+      permissions.push_back(
+          permission(IamChange::Kind::permission_removed, id, o.permission_props[id]));
   // A grant a wildcard now covers is reported as widened, not also as revoked.
-  revoked.erase(std::remove_if(revoked.begin(), revoked.end(),
-                               [&](const IamChange& r) {
-                                 return std::any_of(widened.begin(), widened.end(), [&](const IamChange& w) {
-                                   return w.resource == r.resource && w.from_action == r.action &&
-                                          w.from_target == r.target && r.effect == "Allow";
-                                 });
-                               }),
-                revoked.end());
+  revoked.erase(
+      std::remove_if(revoked.begin(), revoked.end(),
+                     [&](const IamChange& r) {
+                       return std::any_of(widened.begin(), widened.end(), [&](const IamChange& w) {
+                         return w.resource == r.resource && w.from_action == r.action &&
+                                w.from_target == r.target && r.effect == "Allow";
+                       });
+                     }),
+      revoked.end());
   for (auto* part : {&widened, &wildcard, &managed, &trust, &permissions, &granted, &revoked})
     for (auto& c : *part) out.push_back(std::move(c));
 }
 
 // ---- resources ----
 
-void resource_changes(const Json& old_tree, const Json& new_tree, std::vector<ResourceChange>& out) {
+void resource_changes(const Json& old_tree, const Json& new_tree,
+                      std::vector<ResourceChange>& out) {
   const Json& o = member(old_tree, "Resources");
   const Json& n = member(new_tree, "Resources");
   std::vector<ResourceChange> added, changed, removed;
@@ -436,8 +457,9 @@ void resource_changes(const Json& old_tree, const Json& new_tree, std::vector<Re
         removed.push_back(std::move(c));
       }
   for (auto* part : {&added, &changed, &removed}) {
-    std::sort(part->begin(), part->end(),
-              [](const ResourceChange& a, const ResourceChange& b) { return a.logical_id < b.logical_id; });
+    std::sort(part->begin(), part->end(), [](const ResourceChange& a, const ResourceChange& b) {
+      return a.logical_id < b.logical_id;
+    });
     for (auto& c : *part) out.push_back(std::move(c));
   }
 }
@@ -448,9 +470,12 @@ void resource_changes(const Json& old_tree, const Json& new_tree, std::vector<Re
 std::string code(const std::string& s) {
   std::string t;
   for (char c : s) {
-    if (c == '|') t += "\\|";
-    else if (c == '\n' || c == '\r') t += ' ';
-    else t += c;
+    if (c == '|')
+      t += "\\|";
+    else if (c == '\n' || c == '\r')
+      t += ' ';
+    else
+      t += c;
   }
   if (t.empty()) return "`\"\"`";
   if (t.find('`') != std::string::npos) return "`` " + t + " ``";
@@ -473,13 +498,17 @@ std::string iam_line(const IamChange& c) {
   const std::string cond = c.condition.empty() ? "" : " when " + code(c.condition);
   switch (c.kind) {
     case IamChange::Kind::widened:
-      return fmt::format("⚠️ {} widens {} → {}{}", who, on(c.from_action, c.from_target), on(c.action, c.target), cond);
+      return fmt::format("⚠️ {} widens {} → {}{}", who, on(c.from_action, c.from_target),
+                         on(c.action, c.target), cond);
     case IamChange::Kind::wildcard:
-      return fmt::format("⚠️ {} gains a wildcard grant: {}{}", who, on(c.action, c.target), cond);
+      return fmt::format("⚠️ {} gains a wildcard grant: {}{}", who, on(c.action, c.target),
+                         cond);
     case IamChange::Kind::granted:
-      return fmt::format("{} {} {}{}", who, c.effect == "Deny" ? "now denies" : "gains", on(c.action, c.target), cond);
+      return fmt::format("{} {} {}{}", who, c.effect == "Deny" ? "now denies" : "gains",
+                         on(c.action, c.target), cond);
     case IamChange::Kind::revoked:
-      return fmt::format("{} no longer {} {}{}", who, c.effect == "Deny" ? "denies" : "has", on(c.action, c.target), cond);
+      return fmt::format("{} no longer {} {}{}", who, c.effect == "Deny" ? "denies" : "has",
+                         on(c.action, c.target), cond);
     case IamChange::Kind::managed_attached:
       return fmt::format("{} attaches managed policy {}", who, code(c.target));
     case IamChange::Kind::managed_detached:
@@ -489,35 +518,49 @@ std::string iam_line(const IamChange& c) {
     case IamChange::Kind::trust_removed:
       return fmt::format("{} can no longer be assumed by {}", who, code(c.target));
     case IamChange::Kind::permission_added:
-      return fmt::format("{} lets {} call {} on {}{}", who, code(c.effect), code(c.action), code(c.target),
-                         c.condition.empty() ? "" : " from " + code(c.condition));
+      return fmt::format("{} lets {} call {} on {}{}", who, code(c.effect), code(c.action),
+                         code(c.target), c.condition.empty() ? "" : " from " + code(c.condition));
     case IamChange::Kind::permission_removed:
-      return fmt::format("{} no longer lets {} call {} on {}", who, code(c.effect), code(c.action), code(c.target));
+      return fmt::format("{} no longer lets {} call {} on {}", who, code(c.effect), code(c.action),
+                         code(c.target));
   }
   return who;
 }
 
 const char* kind_name(IamChange::Kind k) {
   switch (k) {
-    case IamChange::Kind::widened: return "widened";
-    case IamChange::Kind::wildcard: return "wildcard";
-    case IamChange::Kind::granted: return "granted";
-    case IamChange::Kind::revoked: return "revoked";
-    case IamChange::Kind::managed_attached: return "managed_policy_attached";
-    case IamChange::Kind::managed_detached: return "managed_policy_detached";
-    case IamChange::Kind::trust_added: return "trust_added";
-    case IamChange::Kind::trust_removed: return "trust_removed";
-    case IamChange::Kind::permission_added: return "permission_added";
-    case IamChange::Kind::permission_removed: return "permission_removed";
+    case IamChange::Kind::widened:
+      return "widened";
+    case IamChange::Kind::wildcard:
+      return "wildcard";
+    case IamChange::Kind::granted:
+      return "granted";
+    case IamChange::Kind::revoked:
+      return "revoked";
+    case IamChange::Kind::managed_attached:
+      return "managed_policy_attached";
+    case IamChange::Kind::managed_detached:
+      return "managed_policy_detached";
+    case IamChange::Kind::trust_added:
+      return "trust_added";
+    case IamChange::Kind::trust_removed:
+      return "trust_removed";
+    case IamChange::Kind::permission_added:
+      return "permission_added";
+    case IamChange::Kind::permission_removed:
+      return "permission_removed";
   }
   return "granted";
 }
 
 const char* kind_name(ResourceChange::Kind k) {
   switch (k) {
-    case ResourceChange::Kind::added: return "added";
-    case ResourceChange::Kind::removed: return "removed";
-    case ResourceChange::Kind::changed: return "changed";
+    case ResourceChange::Kind::added:
+      return "added";
+    case ResourceChange::Kind::removed:
+      return "removed";
+    case ResourceChange::Kind::changed:
+      return "changed";
   }
   return "changed";
 }
@@ -562,9 +605,10 @@ std::string format_review_markdown(const Review& r) {
     if (c.kind == ResourceChange::Kind::changed) ++changed;
     if (c.replaced()) ++replaced;
   }
-  out += fmt::format("**{} added, {} changed ({} replaced), {} removed**; IAM changes: {}; capabilities: {}\n",
-                     added, changed, replaced, removed, r.iam.empty() ? "none" : std::to_string(r.iam.size()),
-                     caps(r.capabilities));
+  out += fmt::format(
+      "**{} added, {} changed ({} replaced), {} removed**; IAM changes: {}; capabilities: {}\n",
+      added, changed, replaced, removed, r.iam.empty() ? "none" : std::to_string(r.iam.size()),
+      caps(r.capabilities));
   if (!r.iam.empty()) {
     out += "\n### IAM\n\n";
     for (const auto& c : r.iam) out += "- " + iam_line(c) + "\n";
@@ -574,40 +618,49 @@ std::string format_review_markdown(const Review& r) {
     for (const auto& c : r.resources) {
       if (!c.replaced()) continue;
       if (!c.old_type.empty())
-        out += fmt::format("- **{}** is replaced: its type changes from {} to {}\n", c.logical_id, code(c.old_type),
-                           code(c.type));
+        out += fmt::format("- **{}** is replaced: its type changes from {} to {}\n", c.logical_id,
+                           code(c.old_type), code(c.type));
       else
-        out += fmt::format("- **{}** ({}) is replaced: {} changed{}\n", c.logical_id, c.type, show_paths(c.replacing),
-                           c.retains_replaced ? "; the old one is retained (UpdateReplacePolicy: Retain)" : "");
+        out += fmt::format(
+            "- **{}** ({}) is replaced: {} changed{}\n", c.logical_id, c.type,
+            show_paths(c.replacing),
+            c.retains_replaced ? "; the old one is retained (UpdateReplacePolicy: Retain)" : "");
     }
   }
   if (!r.resources.empty()) {
     out += "\n### Resources\n\n| change | resource | type | properties |\n|---|---|---|---|\n";
     for (const auto& c : r.resources)
-      out += fmt::format("| {}{} | {} | {} | {} |\n", kind_name(c.kind), c.replaced() ? " (replaced)" : "",
-                         code(c.logical_id), c.type, show_paths(c.paths));
+      out += fmt::format("| {}{} | {} | {} | {} |\n", kind_name(c.kind),
+                         c.replaced() ? " (replaced)" : "", code(c.logical_id), c.type,
+                         show_paths(c.paths));
   }
   std::string versions;
   for (const auto& v : r.versions.versions) {
     if (!v.published.empty())
-      versions += fmt::format("- **{}** publishes {}{}\n", v.function, fmt::join(v.published, ", "),
-                              v.changed.empty() ? "" : fmt::format(" because {} changed", show_paths(v.changed)));
+      versions += fmt::format(
+          "- **{}** publishes {}{}\n", v.function, fmt::join(v.published, ", "),
+          v.changed.empty() ? "" : fmt::format(" because {} changed", show_paths(v.changed)));
     if (!v.dropped.empty())
-      versions += fmt::format("- {}: {} leave the template (published versions are retained)\n", v.function,
-                              fmt::join(v.dropped, ", "));
+      versions += fmt::format("- {}: {} leave the template (published versions are retained)\n",
+                              v.function, fmt::join(v.dropped, ", "));
   }
   if (!versions.empty()) out += "\n### Versions\n\n" + versions;
   if (!r.versions.aliases.empty()) {
     out += "\n### Aliases\n\n";
     for (const auto& m : r.versions.aliases) {
-      if (m.from.empty()) out += fmt::format("- **{}** ({}): new → {}\n", m.name, m.alias, code(m.to));
-      else if (m.to.empty()) out += fmt::format("- **{}** ({}): removed (was {})\n", m.name, m.alias, code(m.from));
-      else out += fmt::format("- **{}** ({}): {} → {}\n", m.name, m.alias, code(m.from), code(m.to));
+      if (m.from.empty())
+        out += fmt::format("- **{}** ({}): new → {}\n", m.name, m.alias, code(m.to));
+      else if (m.to.empty())
+        out += fmt::format("- **{}** ({}): removed (was {})\n", m.name, m.alias, code(m.from));
+      else
+        out += fmt::format("- **{}** ({}): {} → {}\n", m.name, m.alias, code(m.from), code(m.to));
     }
   }
   out += "\n### Capabilities\n\n";
-  if (r.capabilities == r.old_capabilities) out += fmt::format("{} (unchanged)\n", caps(r.capabilities));
-  else out += fmt::format("{} (was {})\n", caps(r.capabilities), caps(r.old_capabilities));
+  if (r.capabilities == r.old_capabilities)
+    out += fmt::format("{} (unchanged)\n", caps(r.capabilities));
+  else
+    out += fmt::format("{} (was {})\n", caps(r.capabilities), caps(r.old_capabilities));
   if (!r.other.empty()) out += "\n### Other sections\n\n" + show_paths(r.other, 40) + "\n";
   return out;
 }
@@ -622,11 +675,13 @@ Json review_to_json(const Review& r) {
     changed += c.kind == ResourceChange::Kind::changed;
     replaced += c.replaced();
   }
-  j["summary"] = {{"added", added}, {"changed", changed}, {"replaced", replaced}, {"removed", removed}};
+  j["summary"] = {
+      {"added", added}, {"changed", changed}, {"replaced", replaced}, {"removed", removed}};
   Json iam = Json::array();
   for (const auto& c : r.iam) {
     Json x = {{"kind", kind_name(c.kind)}, {"resource", c.resource}};
-    const bool permission = c.kind == IamChange::Kind::permission_added || c.kind == IamChange::Kind::permission_removed;
+    const bool permission = c.kind == IamChange::Kind::permission_added ||
+                            c.kind == IamChange::Kind::permission_removed;
     if (permission) {
       x["principal"] = c.effect;
       x["action"] = c.action;
@@ -635,9 +690,11 @@ Json review_to_json(const Review& r) {
     } else {
       if (!c.effect.empty()) x["effect"] = c.effect;
       if (!c.action.empty()) x["action"] = c.action;
-      x[c.kind == IamChange::Kind::trust_added || c.kind == IamChange::Kind::trust_removed ? "principal"
-        : c.kind == IamChange::Kind::managed_attached || c.kind == IamChange::Kind::managed_detached ? "policy_arn"
-                                                                                                      : "resource_arn"] = c.target;
+      x[c.kind == IamChange::Kind::trust_added || c.kind == IamChange::Kind::trust_removed
+            ? "principal"
+        : c.kind == IamChange::Kind::managed_attached || c.kind == IamChange::Kind::managed_detached
+            ? "policy_arn"
+            : "resource_arn"] = c.target;
       if (!c.condition.empty()) x["condition"] = c.condition;
       if (c.kind == IamChange::Kind::widened) {
         x["from_action"] = c.from_action;
@@ -661,11 +718,16 @@ Json review_to_json(const Review& r) {
   Json versions = Json::array();
   for (const auto& v : r.versions.versions)
     if (!v.published.empty() || !v.dropped.empty())
-      versions.push_back({{"function", v.function}, {"published", v.published}, {"dropped", v.dropped}, {"because", v.changed}});
+      versions.push_back({{"function", v.function},
+                          {"published", v.published},
+                          {"dropped", v.dropped},
+                          {"because", v.changed}});
   j["versions"] = std::move(versions);
   Json aliases = Json::array();
   for (const auto& m : r.versions.aliases)
-    aliases.push_back({{"alias", m.alias}, {"name", m.name}, {"from", m.from.empty() ? Json() : Json(m.from)},
+    aliases.push_back({{"alias", m.alias},
+                       {"name", m.name},
+                       {"from", m.from.empty() ? Json() : Json(m.from)},
                        {"to", m.to.empty() ? Json() : Json(m.to)}});
   j["aliases"] = std::move(aliases);
   j["capabilities"] = {{"old", r.old_capabilities}, {"new", r.capabilities}};

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "lambdaform/package.hpp"
 #include "lambdaform/validate.hpp"
 #include "lambdaform/versioning.hpp"
 #include "reflect.hpp"
@@ -902,11 +903,11 @@ void Compiler::apply_tags(std::optional<Value<List<Tag>>>& tags,
 void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
   map_path(tpath, n);
   if (!expect(n, YNode::Kind::mapping,
-              "a mapping with s3_bucket + s3_key, inline_file, inline or image_uri"))
+              "a mapping with s3_bucket + s3_key, inline_file, inline, image_uri or package"))
     return;
   known_keys(n,
              {"s3_bucket", "s3_key", "s3_object_version", "inline_file", "inline", "image_uri",
-              "source_kms_key_arn"},
+              "package", "s3_prefix", "source_kms_key_arn"},
              "code");
   const YNode* bucket = n.find("s3_bucket");
   const YNode* key = n.find("s3_key");
@@ -914,20 +915,74 @@ void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
   const YNode* file = n.find("inline_file");
   const YNode* source = n.find("inline");
   const YNode* image = n.find("image_uri");
-  int forms = int{bucket || key || version} + int{file != nullptr} + int{source != nullptr} +
-              int{image != nullptr};
+  // package: DIR takes s3_bucket (and s3_prefix) too: the bucket it is uploaded to.
+  const YNode* pkg = n.find("package");
+  const YNode* prefix = n.find("s3_prefix");
+  int forms = int{key || version || (bucket && !pkg)} + int{file != nullptr} +
+              int{source != nullptr} + int{image != nullptr} + int{pkg != nullptr};
   if (forms != 1) {
     if (forms == 0)
-      missing(n, "LF3004", "code needs one of: s3_bucket + s3_key, inline_file, inline, image_uri");
+      missing(n, "LF3004",
+              "code needs one of: s3_bucket + s3_key, inline_file, inline, image_uri, package");
+    else if (pkg)
+      error(n, "LF3004",
+            "code: package takes s3_bucket and s3_prefix beside it, not s3_key, "
+            "s3_object_version, inline_file, inline or image_uri");
     else
       error(n, "LF3004",
             "code takes exactly one of: s3_bucket + s3_key, inline_file, inline, image_uri");
     return;
   }
+  if (prefix && !pkg) {
+    error(*prefix, "LF3004", "s3_prefix goes with package: DIR");
+    return;
+  }
   Code c;
   if (const YNode* kms = n.find("source_kms_key_arn"))
     if (auto x = value<std::string>(*kms, tpath + "/SourceKMSKeyArn")) c.source_kms_key_arn = *x;
-  if (bucket || key || version) {
+  if (pkg) {
+    // A reproducible zip of DIR, shipped through S3 under a key derived from its SHA-256: the
+    // key, and so the version hash, changes exactly when the code does.
+    map_path(tpath + "/S3Key", *pkg);
+    if (!bucket) {
+      missing(n, "LF3004",
+              "package code needs s3_bucket: the bucket `lambdaform package` uploads the zip to");
+      return;
+    }
+    auto rel = plain_string(*pkg, "a directory path");
+    if (!rel) return;
+    fs::path p = fs::path(*rel);
+    fs::path full = p.is_absolute() ? p : base_dir_ / p;
+    std::error_code ec;
+    fs::path inside =
+        fs::weakly_canonical(full, ec).lexically_relative(fs::weakly_canonical(base_dir_, ec));
+    if (!options_.allow_files_outside_spec_dir &&
+        (inside.empty() || *inside.begin() == ".." || p.is_absolute())) {
+      error(*pkg, "LF3006",
+            fmt::format("package '{}' is outside the spec's folder; move it there or pass "
+                        "--allow-outside-files",
+                        *rel));
+      return;
+    }
+    std::string key_prefix(kDefaultPackagePrefix);
+    if (prefix)
+      if (auto x = plain_string(*prefix, "an S3 key prefix")) key_prefix = *x;
+    PackageResult built = build_package(full.string());
+    for (auto& d : built.diagnostics) {
+      d.message = fmt::format("package '{}': {}", *rel, d.message);
+      d.location = loc(*pkg);
+      d.path = tpath;
+      diags_.push_back(std::move(d));
+    }
+    if (!built.package) return;
+    // tpath is /Resources/<function>/Properties/Code; function ids are alphanumeric.
+    const std::string function = tpath.substr(11, tpath.find('/', 11) - 11);
+    if (auto x = value<std::string>(*bucket, tpath + "/S3Bucket")) c.s3_bucket = *x;
+    c.s3_key = package_key(key_prefix, function, built.package->sha256);
+    if (f.runtime && f.runtime->literal() && f.handler && f.handler->literal())
+      if (auto why = handler_problem(*built.package, *f.runtime->literal(), *f.handler->literal()))
+        warning(*pkg, "LF7003", *why);
+  } else if (bucket || key || version) {
     if (!bucket || !key) {
       missing(n, "LF3004", "S3 code needs both s3_bucket and s3_key");
       return;

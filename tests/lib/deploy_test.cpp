@@ -11,7 +11,9 @@ using V = std::vector<std::string>;
 
 namespace {
 
-Json resources(const std::string& json) { return Json{{"Resources", Json::parse(json)}}; }
+Json resources(const std::string& json) {
+  return Json{{"Resources", Json::parse(json)}};
+}
 
 // Runs `sh -c SCRIPT` and returns its stdout.
 std::string sh(const std::string& script) {
@@ -36,21 +38,26 @@ DeployInput input(std::size_t bytes = 1000) {
 
 }  // namespace
 
-TEST_CASE("Capabilities: none for a template without IAM, transforms or nested stacks", "[deploy][capabilities]") {
+TEST_CASE("Capabilities: none for a template without IAM, transforms or nested stacks",
+          "[deploy][capabilities]") {
   CHECK(required_capabilities(Json::object()).empty());
-  CHECK(required_capabilities(resources(R"({"Fn": {"Type": "AWS::Lambda::Function", "Properties": {}},
+  CHECK(
+      required_capabilities(resources(R"({"Fn": {"Type": "AWS::Lambda::Function", "Properties": {}},
                                              "Q": {"Type": "AWS::SQS::Queue"}})"))
-            .empty());
+          .empty());
   // A role referenced by ARN is not created here.
   CHECK(required_capabilities(resources(R"({"Fn": {"Type": "AWS::Lambda::Function",
-      "Properties": {"Role": "arn:aws:iam::123456789012:role/x"}}})")).empty());
+      "Properties": {"Role": "arn:aws:iam::123456789012:role/x"}}})"))
+            .empty());
 }
 
-TEST_CASE("Capabilities: CAPABILITY_IAM for every IAM type CloudFormation gates", "[deploy][capabilities]") {
-  for (const char* type : {"AWS::IAM::AccessKey", "AWS::IAM::Group", "AWS::IAM::InstanceProfile",
-                           "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role", "AWS::IAM::User",
-                           "AWS::IAM::UserToGroupAddition", "AWS::IAM::RolePolicy", "AWS::IAM::GroupPolicy",
-                           "AWS::IAM::UserPolicy"}) {
+TEST_CASE("Capabilities: CAPABILITY_IAM for every IAM type CloudFormation gates",
+          "[deploy][capabilities]") {
+  for (const char* type :
+       {"AWS::IAM::AccessKey", "AWS::IAM::Group", "AWS::IAM::InstanceProfile",
+        "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role", "AWS::IAM::User",
+        "AWS::IAM::UserToGroupAddition", "AWS::IAM::RolePolicy", "AWS::IAM::GroupPolicy",
+        "AWS::IAM::UserPolicy"}) {
     INFO(type);
     Json t = Json{{"Resources", {{"X", {{"Type", type}, {"Properties", Json::object()}}}}}};
     CHECK(required_capabilities(t) == V{"CAPABILITY_IAM"});
@@ -60,7 +67,8 @@ TEST_CASE("Capabilities: CAPABILITY_IAM for every IAM type CloudFormation gates"
       "Properties": {"PolicyName": "p", "PolicyDocument": {}}}})")) == V{"CAPABILITY_IAM"});
 }
 
-TEST_CASE("Capabilities: CAPABILITY_NAMED_IAM when an IAM resource has an explicit name", "[deploy][capabilities]") {
+TEST_CASE("Capabilities: CAPABILITY_NAMED_IAM when an IAM resource has an explicit name",
+          "[deploy][capabilities]") {
   for (auto [type, prop] : std::vector<std::pair<std::string, std::string>>{
            {"AWS::IAM::Role", "RoleName"},
            {"AWS::IAM::User", "UserName"},
@@ -68,19 +76,24 @@ TEST_CASE("Capabilities: CAPABILITY_NAMED_IAM when an IAM resource has an explic
            {"AWS::IAM::ManagedPolicy", "ManagedPolicyName"},
            {"AWS::IAM::InstanceProfile", "InstanceProfileName"}}) {
     INFO(type);
-    Json t = Json{{"Resources",
-                   {{"A", {{"Type", "AWS::IAM::Role"}, {"Properties", Json::object()}}},
-                    {"X", {{"Type", type}, {"Properties", {{prop, Json{{"Fn::Sub", "${AWS::StackName}-x"}}}}}}}}}};
+    Json t = Json{
+        {"Resources",
+         {{"A", {{"Type", "AWS::IAM::Role"}, {"Properties", Json::object()}}},
+          {"X",
+           {{"Type", type}, {"Properties", {{prop, Json{{"Fn::Sub", "${AWS::StackName}-x"}}}}}}}}}};
     CHECK(required_capabilities(t) == V{"CAPABILITY_NAMED_IAM"});
   }
 }
 
-TEST_CASE("Capabilities: CAPABILITY_AUTO_EXPAND for transforms and nested stacks", "[deploy][capabilities]") {
-  CHECK(required_capabilities(Json{{"Transform", "AWS::Serverless-2016-10-31"}}) == V{"CAPABILITY_AUTO_EXPAND"});
+TEST_CASE("Capabilities: CAPABILITY_AUTO_EXPAND for transforms and nested stacks",
+          "[deploy][capabilities]") {
+  CHECK(required_capabilities(Json{{"Transform", "AWS::Serverless-2016-10-31"}}) ==
+        V{"CAPABILITY_AUTO_EXPAND"});
   CHECK(required_capabilities(Json{{"Transform", Json::array({"AWS::LanguageExtensions"})}}) ==
         V{"CAPABILITY_AUTO_EXPAND"});
   CHECK(required_capabilities(resources(R"({"S": {"Type": "AWS::CloudFormation::Stack",
-      "Properties": {"TemplateURL": "https://example.com/t.yaml"}}})")) == V{"CAPABILITY_AUTO_EXPAND"});
+      "Properties": {"TemplateURL": "https://example.com/t.yaml"}}})")) ==
+        V{"CAPABILITY_AUTO_EXPAND"});
   CHECK(required_capabilities(resources(R"({"S": {"Type": "AWS::Serverless::Application"}})")) ==
         V{"CAPABILITY_AUTO_EXPAND"});
   CHECK(required_capabilities(resources(R"({"Fn": {"Type": "AWS::Lambda::Function", "Properties": {
@@ -93,7 +106,8 @@ TEST_CASE("Capabilities: CAPABILITY_AUTO_EXPAND for transforms and nested stacks
   CHECK(required_capabilities(both) == V{"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"});
 }
 
-TEST_CASE("Shell quoting: safe words stay bare, everything else is single-quoted", "[deploy][shell]") {
+TEST_CASE("Shell quoting: safe words stay bare, everything else is single-quoted",
+          "[deploy][shell]") {
   CHECK(shell_quote("orders-api") == "orders-api");
   CHECK(shell_quote("Stage=prod") == "Stage=prod");
   CHECK(shell_quote("templates/a/template.yaml") == "templates/a/template.yaml");
@@ -107,11 +121,12 @@ TEST_CASE("Shell quoting: safe words stay bare, everything else is single-quoted
 }
 
 TEST_CASE("Shell quoting: hostile values survive a POSIX shell byte for byte", "[deploy][shell]") {
-  const V hostile = {"a b",       "x=y=z",      "it's",        "\"double\"",  "$HOME",     "${PATH}",
-                     "`id`",      "$(id)",      "a\\b",        "tab\there",   "new\nline", "*",
-                     "?",         "[a]",        "~",           "#comment",    "a;b",       "a&b",
-                     "a|b",       "<x>",        "!",           "''",          "'\"'\"'",   "{a,b}",
-                     "-n",        "--flag",     "%s%n",        "\xc3\xa9t\xc3\xa9", " lead", "trail "};
+  const V hostile = {
+      "a b",   "x=y=z",    "it's",      "\"double\"", "$HOME",  "${PATH}", "`id`",
+      "$(id)", "a\\b",     "tab\there", "new\nline",  "*",      "?",       "[a]",
+      "~",     "#comment", "a;b",       "a&b",        "a|b",    "<x>",     "!",
+      "''",    "'\"'\"'",  "{a,b}",     "-n",         "--flag", "%s%n",    "\xc3\xa9t\xc3\xa9",
+      " lead", "trail "};
   for (const auto& v : hostile) {
     INFO(v);
     // printf '%s\0' WORD: the shell hands printf exactly one argument, the value itself.
@@ -121,20 +136,24 @@ TEST_CASE("Shell quoting: hostile values survive a POSIX shell byte for byte", "
 }
 
 TEST_CASE("Deploy command: the argv for a small template", "[deploy]") {
-  Json t = resources(R"({"Fn": {"Type": "AWS::Lambda::Function"}, "FnRole": {"Type": "AWS::IAM::Role"}})");
+  Json t = resources(
+      R"({"Fn": {"Type": "AWS::Lambda::Function"}, "FnRole": {"Type": "AWS::IAM::Role"}})");
   DeployInput in = input();
   in.parameters = {{"Stage", "prod"}, {"Greeting", "it's $5 = \"cheap\""}};
   in.tags = {{"team", "orders"}, {"cost center", "a,b"}};
   DeployCommand c = deploy_command(t, in);
   REQUIRE(c.ok());
   CHECK(c.diagnostics.empty());
-  CHECK(c.argv == V{"aws", "cloudformation", "deploy", "--template-file", "templates/orders-api/template.yaml",
-                    "--stack-name", "orders-api", "--capabilities", "CAPABILITY_IAM", "--parameter-overrides",
-                    "Stage=prod", "Greeting=it's $5 = \"cheap\"", "--tags", "team=orders", "cost center=a,b",
+  CHECK(c.argv == V{"aws", "cloudformation", "deploy", "--template-file",
+                    "templates/orders-api/template.yaml", "--stack-name", "orders-api",
+                    "--capabilities", "CAPABILITY_IAM", "--parameter-overrides", "Stage=prod",
+                    "Greeting=it's $5 = \"cheap\"", "--tags", "team=orders", "cost center=a,b",
                     "--no-fail-on-empty-changeset"});
   CHECK(c.shell() ==
-        "aws cloudformation deploy --template-file templates/orders-api/template.yaml --stack-name orders-api "
-        "--capabilities CAPABILITY_IAM --parameter-overrides Stage=prod 'Greeting=it'\\''s $5 = \"cheap\"' "
+        "aws cloudformation deploy --template-file templates/orders-api/template.yaml --stack-name "
+        "orders-api "
+        "--capabilities CAPABILITY_IAM --parameter-overrides Stage=prod 'Greeting=it'\\''s $5 = "
+        "\"cheap\"' "
         "--tags team=orders 'cost center=a,b' --no-fail-on-empty-changeset");
   // The shell gives the command exactly the argv.
   std::string words;
@@ -144,8 +163,9 @@ TEST_CASE("Deploy command: the argv for a small template", "[deploy]") {
 
 TEST_CASE("Deploy command: no capabilities, parameters or tags when there are none", "[deploy]") {
   DeployCommand c = deploy_command(resources(R"({"Q": {"Type": "AWS::SQS::Queue"}})"), input());
-  CHECK(c.argv == V{"aws", "cloudformation", "deploy", "--template-file", "templates/orders-api/template.yaml",
-                    "--stack-name", "orders-api", "--no-fail-on-empty-changeset"});
+  CHECK(c.argv == V{"aws", "cloudformation", "deploy", "--template-file",
+                    "templates/orders-api/template.yaml", "--stack-name", "orders-api",
+                    "--no-fail-on-empty-changeset"});
 }
 
 TEST_CASE("Deploy command: over 51,200 bytes it needs --s3-bucket", "[deploy][size]") {
@@ -158,24 +178,32 @@ TEST_CASE("Deploy command: over 51,200 bytes it needs --s3-bucket", "[deploy][si
   CHECK(c.argv[*c.placeholder] == "${S3_BUCKET}");
   REQUIRE(c.diagnostics.size() == 1);
   CHECK(format(c.diagnostics[0]) ==
-        "/: warning: the template is 51,201 bytes, over the 51,200 bytes aws cloudformation deploy can send "
-        "inline: it must upload it to an S3 bucket first; pass --s3-bucket, or set S3_BUCKET in the shell that "
+        "/: warning: the template is 51,201 bytes, over the 51,200 bytes aws cloudformation deploy "
+        "can send "
+        "inline: it must upload it to an S3 bucket first; pass --s3-bucket, or set S3_BUCKET in "
+        "the shell that "
         "runs the command (${S3_BUCKET} in the argv is a placeholder to replace) [LF1002]");
   CHECK(c.shell() ==
-        "aws cloudformation deploy --template-file templates/orders-api/template.yaml --stack-name orders-api "
-        "--s3-bucket \"${S3_BUCKET:?set S3_BUCKET to an S3 bucket: the template is over 51,200 bytes, so aws "
+        "aws cloudformation deploy --template-file templates/orders-api/template.yaml --stack-name "
+        "orders-api "
+        "--s3-bucket \"${S3_BUCKET:?set S3_BUCKET to an S3 bucket: the template is over 51,200 "
+        "bytes, so aws "
         "cloudformation deploy must upload it to S3}\" --no-fail-on-empty-changeset");
   // The shell refuses to run it without the variable, and substitutes it when set.
-  CHECK(std::system(("unset S3_BUCKET; sh -c " + shell_quote("printf '%s|' " + c.shell()) + " 2>/dev/null").c_str()) != 0);
-  CHECK(sh("S3_BUCKET='my bucket'; printf '%s|' " + c.shell()).find("|--s3-bucket|my bucket|") != std::string::npos);
+  CHECK(std::system(
+            ("unset S3_BUCKET; sh -c " + shell_quote("printf '%s|' " + c.shell()) + " 2>/dev/null")
+                .c_str()) != 0);
+  CHECK(sh("S3_BUCKET='my bucket'; printf '%s|' " + c.shell()).find("|--s3-bucket|my bucket|") !=
+        std::string::npos);
 
   DeployInput with = input(400000);
   with.s3_bucket = "artifacts";
   with.s3_prefix = "cfn";
   c = deploy_command(t, with);
   CHECK(c.diagnostics.empty());
-  CHECK(c.argv == V{"aws", "cloudformation", "deploy", "--template-file", "templates/orders-api/template.yaml",
-                    "--stack-name", "orders-api", "--s3-bucket", "artifacts", "--s3-prefix", "cfn",
+  CHECK(c.argv == V{"aws", "cloudformation", "deploy", "--template-file",
+                    "templates/orders-api/template.yaml", "--stack-name", "orders-api",
+                    "--s3-bucket", "artifacts", "--s3-prefix", "cfn",
                     "--no-fail-on-empty-changeset"});
 }
 
@@ -188,24 +216,30 @@ TEST_CASE("Deploy command: over 1,000,000 bytes is an error", "[deploy][size]") 
   CHECK(deploy_command(Json::object(), input(1000000)).ok());
 }
 
-TEST_CASE("Stack tags: literals, parameters with a value and the stack name; others refused", "[deploy][tags]") {
+TEST_CASE("Stack tags: literals, parameters with a value and the stack name; others refused",
+          "[deploy][tags]") {
   Json tree = Json::parse(R"({"Parameters": {"Stage": {"Type": "String", "Default": "prod"},
                                               "Size": {"Type": "Number", "Default": 3},
                                               "Bucket": {"Type": "String"}}})");
   Diagnostics d;
-  auto tags = stack_tags("stack: s\ntags:\n  team: orders\n  stage: !Ref Stage\n  size: !Ref Size\n"
-                         "  name: !Sub '${AWS::StackName}-${Stage} ${!Literal}'\n  zero: '007'\n",
-                         "stack.yaml", tree, "orders-api", d);
+  auto tags = stack_tags(
+      "stack: s\ntags:\n  team: orders\n  stage: !Ref Stage\n  size: !Ref Size\n"
+      "  name: !Sub '${AWS::StackName}-${Stage} ${!Literal}'\n  zero: '007'\n",
+      "stack.yaml", tree, "orders-api", d);
   CHECK(d.empty());
-  CHECK(tags == std::vector<std::pair<std::string, std::string>>{
-                    {"team", "orders"}, {"stage", "prod"}, {"size", "3"}, {"name", "orders-api-prod ${Literal}"},
-                    {"zero", "007"}});
-  tags = stack_tags("stack: s\ntags:\n  a: !Ref Bucket\n  b: !Sub '${AWS::Region}'\n  c: x\n", "stack.yaml", tree,
-                    "s", d);
+  CHECK(tags ==
+        std::vector<std::pair<std::string, std::string>>{{"team", "orders"},
+                                                         {"stage", "prod"},
+                                                         {"size", "3"},
+                                                         {"name", "orders-api-prod ${Literal}"},
+                                                         {"zero", "007"}});
+  tags = stack_tags("stack: s\ntags:\n  a: !Ref Bucket\n  b: !Sub '${AWS::Region}'\n  c: x\n",
+                    "stack.yaml", tree, "s", d);
   CHECK(tags == std::vector<std::pair<std::string, std::string>>{{"c", "x"}});
   REQUIRE(d.size() == 2);
   CHECK(format(d[0]) ==
-        "stack.yaml:3:6: error: stack tag a has no value lambdaform can put in the deploy command: use a literal, "
+        "stack.yaml:3:6: error: stack tag a has no value lambdaform can put in the deploy command: "
+        "use a literal, "
         "or a !Ref to a parameter given with --param (or with a Default) [LF7101]");
   CHECK(d[1].location->line == 4);
 }

@@ -50,9 +50,12 @@ V paths(const Package& p) {
 }
 
 std::uint16_t u16(const std::string& z, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(z[at]) | static_cast<unsigned char>(z[at + 1]) << 8);
+  return static_cast<std::uint16_t>(static_cast<unsigned char>(z[at]) |
+                                    static_cast<unsigned char>(z[at + 1]) << 8);
 }
-std::uint32_t u32(const std::string& z, std::size_t at) { return u16(z, at) | std::uint32_t{u16(z, at + 2)} << 16; }
+std::uint32_t u32(const std::string& z, std::size_t at) {
+  return u16(z, at) | std::uint32_t{u16(z, at + 2)} << 16;
+}
 
 void sample_tree(const TempDir& d) {
   d.write("app.py", "def handler(event, context):\n    return {'ok': True}\n");
@@ -95,9 +98,9 @@ TEST_CASE("Ignore rules: gitignore semantics", "[package][ignore]") {
   CHECK(r.ignored("a/b/x.log", false));
   CHECK_FALSE(r.ignored("keep.log", false));
   CHECK(r.ignored("build", true));
-  CHECK_FALSE(r.ignored("build", false));        // dir-only pattern
-  CHECK_FALSE(r.ignored("src/build", true));     // anchored at the root
-  CHECK(r.ignored("src/tests", true));           // unanchored: any depth
+  CHECK_FALSE(r.ignored("build", false));     // dir-only pattern
+  CHECK_FALSE(r.ignored("src/build", true));  // anchored at the root
+  CHECK(r.ignored("src/tests", true));        // unanchored: any depth
   CHECK(r.ignored("docs/a.md", false));
   CHECK_FALSE(r.ignored("docs/sub/a.md", false));
   CHECK(r.ignored("!bang", false));
@@ -129,7 +132,8 @@ TEST_CASE("Package: byte-wise path order, not directory-walk order", "[package]"
   CHECK(paths(*r.package) == V{"B", "a.txt", "a/b"});
 }
 
-TEST_CASE("Package: two builds of the same tree are byte-identical; mtimes do not matter", "[package][reproducible]") {
+TEST_CASE("Package: two builds of the same tree are byte-identical; mtimes do not matter",
+          "[package][reproducible]") {
   TempDir a, b;
   sample_tree(a);
   const std::string first = build(a.path);
@@ -142,8 +146,10 @@ TEST_CASE("Package: two builds of the same tree are byte-identical; mtimes do no
   fs::permissions(b.path / "a.txt", fs::perms(0666));
   CHECK(build(b.path) == first);
   // Touching a file's mtime changes nothing.
-  fs::last_write_time(a.path / "app.py", fs::file_time_type::clock::now() - std::chrono::hours(24 * 400));
-  fs::last_write_time(a.path / "lib/util.py", fs::file_time_type::clock::now() + std::chrono::hours(5));
+  fs::last_write_time(a.path / "app.py",
+                      fs::file_time_type::clock::now() - std::chrono::hours(24 * 400));
+  fs::last_write_time(a.path / "lib/util.py",
+                      fs::file_time_type::clock::now() + std::chrono::hours(5));
   CHECK(build(a.path) == first);
   // Changing one byte changes the hash, and so the key.
   const std::string before = sha256_hex(first);
@@ -156,7 +162,8 @@ TEST_CASE("Package: two builds of the same tree are byte-identical; mtimes do no
   CHECK(sha256_hex(build(a.path)) != before);
 }
 
-TEST_CASE("Package: fixed DOS time, Unix modes, no extra fields, deflate", "[package][reproducible]") {
+TEST_CASE("Package: fixed DOS time, Unix modes, no extra fields, deflate",
+          "[package][reproducible]") {
   TempDir d;
   sample_tree(d);
   const std::string z = build(d.path);
@@ -170,8 +177,8 @@ TEST_CASE("Package: fixed DOS time, Unix modes, no extra fields, deflate", "[pac
   for (int i = 0; i < count; ++i) {
     REQUIRE(u32(z, at) == 0x02014b50);
     const std::uint16_t made_by = u16(z, at + 4), method = u16(z, at + 10), time = u16(z, at + 12),
-                        date = u16(z, at + 14), name_len = u16(z, at + 28), extra_len = u16(z, at + 30),
-                        comment_len = u16(z, at + 32);
+                        date = u16(z, at + 14), name_len = u16(z, at + 28),
+                        extra_len = u16(z, at + 30), comment_len = u16(z, at + 32);
     const std::uint32_t attrs = u32(z, at + 38), local = u32(z, at + 42);
     const std::string name = z.substr(at + 46, name_len);
     INFO(name);
@@ -206,7 +213,8 @@ TEST_CASE("Package: Python's zipfile reads it, handler module at the root", "[pa
       "z = zipfile.ZipFile(sys.argv[1])\n"
       "assert z.testzip() is None\n"
       "for i in z.infolist():\n"
-      "    print(i.filename, i.date_time, oct(i.external_attr >> 16), len(i.extra), i.compress_type, i.file_size)\n"
+      "    print(i.filename, i.date_time, oct(i.external_attr >> 16), len(i.extra), "
+      "i.compress_type, i.file_size)\n"
       "ns = {}\n"
       "exec(z.read('app.py'), ns)\n"
       "print(ns['handler']({}, None))\n";
@@ -270,8 +278,11 @@ TEST_CASE("Package: content-addressed keys", "[package]") {
 
 TEST_CASE("Package: the handler's module must be at the root", "[package][handler]") {
   Package p;
-  p.entries = {{"app.py", 1, false}, {"pkg/__init__.py", 1, false}, {"pkg/mod.py", 1, false},
-               {"index.mjs", 1, false}, {"fast.cpython-312-x86_64-linux-gnu.so", 1, false}};
+  p.entries = {{"app.py", 1, false},
+               {"pkg/__init__.py", 1, false},
+               {"pkg/mod.py", 1, false},
+               {"index.mjs", 1, false},
+               {"fast.cpython-312-x86_64-linux-gnu.so", 1, false}};
   CHECK_FALSE(handler_problem(p, "python3.12", "app.handler"));
   CHECK_FALSE(handler_problem(p, "python3.12", "pkg.handler"));
   CHECK_FALSE(handler_problem(p, "python3.12", "pkg.mod.handler"));
@@ -279,9 +290,10 @@ TEST_CASE("Package: the handler's module must be at the root", "[package][handle
   CHECK_FALSE(handler_problem(p, "nodejs20.x", "index.handler"));
   CHECK_FALSE(handler_problem(p, "java21", "com.example.Handler::handle"));
   CHECK(handler_problem(p, "python3.12", "main.handler") ==
-        std::optional<std::string>("handler main.handler needs main.py at the package root, which is missing (the "
-                                   "root holds app.py, index.mjs, fast.cpython-312-x86_64-linux-gnu.so); Lambda "
-                                   "looks for the handler's module relative to the root of the zip"));
+        std::optional<std::string>(
+            "handler main.handler needs main.py at the package root, which is missing (the "
+            "root holds app.py, index.mjs, fast.cpython-312-x86_64-linux-gnu.so); Lambda "
+            "looks for the handler's module relative to the root of the zip"));
   CHECK(handler_problem(p, "nodejs20.x", "src/index.handler"));
   CHECK(handler_problem(p, "provided.al2023", "bootstrap"));
   p.entries.push_back({"bootstrap", 1, true});
@@ -291,7 +303,8 @@ TEST_CASE("Package: the handler's module must be at the root", "[package][handle
 TEST_CASE("Package: find_packages reads code.package from a spec", "[package][spec]") {
   Diagnostics d;
   auto refs = find_packages(
-      "stack: s\nfunctions:\n  A:\n    code: {package: src/a, s3_bucket: b}\n  B:\n    code: {inline: x}\n"
+      "stack: s\nfunctions:\n  A:\n    code: {package: src/a, s3_bucket: b}\n  B:\n    code: "
+      "{inline: x}\n"
       "  C:\n    code: {package: ./c/, s3_bucket: b, s3_prefix: team/x}\n",
       "stacks/orders/stack.yaml", d);
   CHECK(d.empty());

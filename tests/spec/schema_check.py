@@ -165,6 +165,8 @@ VALID = {
                       "image_config": {"command": ["app.handler"]}, "memory": 1024},
         },
     },
+    "package code": spec(code={"package": "src", "s3_bucket": "my-artifacts", "s3_prefix": "builds",
+                               "source_kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k"}, handler="app.handler"),
     "public subnets allowed": spec(top={"network": NETWORK},
                                    vpc={"subnets": "public", "security_groups": ["app"], "allow_public_subnet": True}),
     "dead letter ARN": spec(dead_letter_target="arn:aws:sns:us-east-1:123456789012:failures"),
@@ -183,6 +185,10 @@ INVALID = {
     "log_retention_days 13": spec(log_retention_days=13),
     "no stack": {k: v for k, v in spec().items() if k != "stack"},
     "zip function without handler": spec(handler=None),
+    "package without s3_bucket": spec(code={"package": "src"}, handler="app.handler"),
+    "package with s3_key": spec(code={"package": "src", "s3_bucket": "my-artifacts", "s3_key": "k.zip"},
+                                handler="app.handler"),
+    "s3_prefix without package": spec(code={"s3_bucket": "my-artifacts", "s3_key": "k.zip", "s3_prefix": "p"}),
 }
 
 
@@ -250,6 +256,9 @@ def main():
             res.check(rc == 0, f"{label} passes lambdaform validate", f"exit {rc}: {' | '.join(out[:3])}")
 
     with tempfile.TemporaryDirectory() as tmp:
+        # The folder the package cases zip.
+        (Path(tmp) / "src").mkdir()
+        (Path(tmp) / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
         for expect_valid, cases in ((True, VALID), (False, INVALID)):
             for name, data in cases.items():
                 errs = errors_of(validator, data)

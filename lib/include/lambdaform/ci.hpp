@@ -39,8 +39,8 @@ std::string format_json(const Diagnostic& d, std::string_view fallback_file = {}
 
 /// `d` in `format`: human is format_with_source(d, source), or "FILE: severity: message [rule]"
 /// with `fallback_file` when `d` has no location; no trailing newline.
-std::string format_diagnostic(const Diagnostic& d, DiagnosticsFormat format, std::string_view source = {},
-                              std::string_view fallback_file = {});
+std::string format_diagnostic(const Diagnostic& d, DiagnosticsFormat format,
+                              std::string_view source = {}, std::string_view fallback_file = {});
 
 /// Every stack spec under `dir`, recursively: files named `stack.yaml` or `*.stack.yaml`;
 /// hidden directories (`.git`, ...) and `node_modules` are not searched. Sorted by path.
@@ -50,7 +50,7 @@ std::vector<std::string> discover_specs(const std::string& dir, Diagnostics& dia
 /// Where `render --all DIR -o OUTDIR` writes the template of `spec` (found under `dir`):
 /// `OUTDIR/<dir of spec relative to DIR>/template.yaml` for `stack.yaml` and
 /// `.../<name>.template.yaml` for `<name>.stack.yaml` (`.json` with Format::json).
-std::string output_path_for(const std::string& spec, const std::string& dir, const std::string& outdir,
-                            Format format);
+std::string output_path_for(const std::string& spec, const std::string& dir,
+                            const std::string& outdir, Format format);
 
 }  // namespace lambdaform

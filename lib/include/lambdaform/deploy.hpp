@@ -100,6 +100,7 @@ std::vector<std::pair<std::string, std::string>> stack_tags(std::string_view spe
 
 /// A scalar intrinsic resolved against the template's parameter Defaults and the stack name
 /// (`Ref`, `Fn::Sub` without a variable map); std::nullopt when it cannot be resolved locally.
-std::optional<std::string> resolve_locally(const Json& value, const Json& tree, const std::string& stack_name);
+std::optional<std::string> resolve_locally(const Json& value, const Json& tree,
+                                           const std::string& stack_name);
 
 }  // namespace lambdaform

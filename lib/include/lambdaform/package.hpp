@@ -86,7 +86,8 @@ PackageResult build_package(const std::string& dir, const PackageOptions& option
 
 /// The content-addressed key: `<prefix>/<function>-<sha256>.zip` (`<function>-<sha256>.zip`
 /// when the prefix is empty; slashes around the prefix are trimmed).
-std::string package_key(std::string_view prefix, std::string_view function, std::string_view sha256);
+std::string package_key(std::string_view prefix, std::string_view function,
+                        std::string_view sha256);
 
 /// The S3 prefix used when a spec gives none.
 inline constexpr std::string_view kDefaultPackagePrefix = "lambdaform";
@@ -100,10 +101,10 @@ std::optional<std::string> handler_problem(const Package& package, std::string_v
 
 /// A `code: {package: DIR}` found in a spec.
 struct PackageRef {
-  std::string function;  ///< Function logical id.
-  std::string dir;       ///< DIR as written in the spec.
-  std::string path;      ///< DIR resolved against the spec's folder.
-  std::string s3_prefix; ///< `s3_prefix`, or kDefaultPackagePrefix.
+  std::string function;                    ///< Function logical id.
+  std::string dir;                         ///< DIR as written in the spec.
+  std::string path;                        ///< DIR resolved against the spec's folder.
+  std::string s3_prefix;                   ///< `s3_prefix`, or kDefaultPackagePrefix.
   std::optional<SourceLocation> location;  ///< Where DIR is written.
 };
 

@@ -14,10 +14,10 @@ namespace lambdaform {
 /// One resource that differs between the templates.
 struct ResourceChange {
   enum class Kind { added, removed, changed };
-  Kind kind = Kind::changed;         ///< What happened to it.
-  std::string logical_id;            ///< Logical id.
-  std::string type;                  ///< Type in the new template (the old one when removed).
-  std::string old_type;              ///< Type in the old template when it changed, else "".
+  Kind kind = Kind::changed;  ///< What happened to it.
+  std::string logical_id;     ///< Logical id.
+  std::string type;           ///< Type in the new template (the old one when removed).
+  std::string old_type;       ///< Type in the old template when it changed, else "".
   /// Changed paths below the resource, dotted: `Properties.Timeout`,
   /// `Properties.Environment.Variables.STAGE`, `Properties.Layers[0]`, `DependsOn`, `Type`.
   std::vector<std::string> paths;
@@ -34,22 +34,22 @@ struct ResourceChange {
 /// One IAM finding.
 struct IamChange {
   enum class Kind {
-    widened,             ///< a new wildcard grant covers what an old grant allowed more narrowly
-    wildcard,            ///< a new grant with a wildcard action or resource id that widens no old grant
-    granted,             ///< a new grant without wildcards
-    revoked,             ///< a grant that is gone
-    managed_attached,    ///< a managed policy attached
-    managed_detached,    ///< a managed policy detached
-    trust_added,         ///< a principal may now assume the role
-    trust_removed,       ///< a principal may no longer assume the role
-    permission_added,    ///< a resource-based permission (AWS::Lambda::Permission) added or changed
-    permission_removed   ///< a resource-based permission removed
+    widened,   ///< a new wildcard grant covers what an old grant allowed more narrowly
+    wildcard,  ///< a new grant with a wildcard action or resource id that widens no old grant
+    granted,   ///< a new grant without wildcards
+    revoked,   ///< a grant that is gone
+    managed_attached,   ///< a managed policy attached
+    managed_detached,   ///< a managed policy detached
+    trust_added,        ///< a principal may now assume the role
+    trust_removed,      ///< a principal may no longer assume the role
+    permission_added,   ///< a resource-based permission (AWS::Lambda::Permission) added or changed
+    permission_removed  ///< a resource-based permission removed
   };
   Kind kind = Kind::granted;
-  std::string resource;     ///< Logical id of the role, policy or permission.
-  std::string effect;       ///< Allow or Deny (grants); the principal (permissions).
-  std::string action;       ///< The action (grants, permissions), `NOT x` for NotAction.
-  std::string target;       ///< The resource ARN (grants), policy ARN, principal or function.
+  std::string resource;  ///< Logical id of the role, policy or permission.
+  std::string effect;    ///< Allow or Deny (grants); the principal (permissions).
+  std::string action;    ///< The action (grants, permissions), `NOT x` for NotAction.
+  std::string target;    ///< The resource ARN (grants), policy ARN, principal or function.
   /// The statement's Condition as compact JSON, "" when none; for permissions the SourceArn
   /// (or "account " + SourceAccount).
   std::string condition;
@@ -59,12 +59,13 @@ struct IamChange {
 
 /// The review of OLD → NEW.
 struct Review {
-  std::vector<IamChange> iam;                  ///< IAM findings, most serious first.
-  std::vector<ResourceChange> resources;       ///< Added, changed, then removed; each by logical id.
-  std::vector<std::string> other;              ///< Changed paths outside Resources (`Parameters.Stage.Default`).
-  Plan versions;                               ///< Published versions and alias moves (plan()).
-  std::vector<std::string> old_capabilities;   ///< required_capabilities(OLD).
-  std::vector<std::string> capabilities;       ///< required_capabilities(NEW).
+  std::vector<IamChange> iam;             ///< IAM findings, most serious first.
+  std::vector<ResourceChange> resources;  ///< Added, changed, then removed; each by logical id.
+  std::vector<std::string>
+      other;      ///< Changed paths outside Resources (`Parameters.Stage.Default`).
+  Plan versions;  ///< Published versions and alias moves (plan()).
+  std::vector<std::string> old_capabilities;  ///< required_capabilities(OLD).
+  std::vector<std::string> capabilities;      ///< required_capabilities(NEW).
   /// True when the templates differ in anything but key order.
   bool changed() const noexcept { return !resources.empty() || !other.empty(); }
 };
