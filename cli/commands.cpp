@@ -102,7 +102,9 @@ std::optional<SpecOptions> spec_options(const cxxopts::ParseResult& args) {
 }
 
 int report(const SpecResult& r, const std::string& spec_path) {
-  for (const auto& d : r.diagnostics) emit(d, r.source, spec_path);
+  for (const auto& line :
+       format_diagnostics(r.diagnostics, diagnostics_format(), r.source, spec_path))
+    std::cerr << line << "\n";
   if (r.unreadable) return ExitCode::kUsage;
   return r.failed() ? ExitCode::kFindings : ExitCode::kOk;
 }

@@ -113,6 +113,22 @@ std::string format_diagnostic(const Diagnostic& d, DiagnosticsFormat format,
   return format_with_source(d, source);
 }
 
+std::vector<std::string> format_diagnostics(const Diagnostics& ds, DiagnosticsFormat format,
+                                            std::string_view source,
+                                            std::string_view fallback_file) {
+  if (format != DiagnosticsFormat::human) {
+    std::vector<std::string> out;
+    out.reserve(ds.size());
+    for (const auto& d : ds) out.push_back(format_diagnostic(d, format, source, fallback_file));
+    return out;
+  }
+  std::vector<std::string> out = format_with_source(ds, source);
+  for (std::size_t i = 0; i < ds.size(); ++i)
+    if (!ds[i].location && !fallback_file.empty())
+      out[i] = format_diagnostic(ds[i], format, source, fallback_file);
+  return out;
+}
+
 namespace {
 
 bool is_spec_name(const std::string& name) {

@@ -457,7 +457,7 @@ SpecResult Compiler::run(std::string_view text) {
   if (const YNode* p = root.find("parameters")) parameters(*p);
   for (const auto& [name, value] : options_.params)
     if (std::none_of(t_.parameters.begin(), t_.parameters.end(),
-                     [&](const auto& p) { return p.first == name; }))
+                     [&name = name](const auto& p) { return p.first == name; }))
       diags_.push_back(Diagnostic{Severity::error, "LF3008",
                                   fmt::format("--param {} names no parameter of this spec", name),
                                   "", SourceLocation{file_, root.line, root.column}});
@@ -1801,18 +1801,11 @@ SpecResult compile_spec_file(const std::string& path, const SpecOptions& options
   return compile_spec(text, path, options);
 }
 
-std::string format_with_source(const Diagnostic& d, std::string_view source) {
+namespace {
+
+// `d` formatted, with `line_text` (the text of its line, without the newline) and a caret.
+std::string with_source_line(const Diagnostic& d, std::string_view text) {
   std::string out = format(d);
-  if (!d.location || d.location->line == 0 || source.empty()) return out;
-  std::size_t start = 0;
-  for (std::uint32_t line = 1; line < d.location->line; ++line) {
-    start = source.find('\n', start);
-    if (start == std::string_view::npos) return out;
-    ++start;
-  }
-  std::size_t end = source.find('\n', start);
-  std::string_view text =
-      source.substr(start, end == std::string_view::npos ? source.npos : end - start);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   if (text.size() > 300) return out;  // a minified line helps nobody
   // Columns count characters; the caret gets one space per character before it (tabs kept), so
@@ -1829,6 +1822,52 @@ std::string format_with_source(const Diagnostic& d, std::string_view source) {
     ++col;
   }
   out += '^';
+  return out;
+}
+
+bool has_line(const Diagnostic& d, std::string_view source) {
+  return d.location && d.location->line != 0 && !source.empty();
+}
+
+}  // namespace
+
+std::string format_with_source(const Diagnostic& d, std::string_view source) {
+  if (!has_line(d, source)) return format(d);
+  std::size_t start = 0;
+  for (std::uint32_t line = 1; line < d.location->line; ++line) {
+    start = source.find('\n', start);
+    if (start == std::string_view::npos) return format(d);
+    ++start;
+  }
+  std::size_t end = source.find('\n', start);
+  return with_source_line(
+      d, source.substr(start, end == std::string_view::npos ? source.npos : end - start));
+}
+
+std::vector<std::string> format_with_source(const Diagnostics& ds, std::string_view source) {
+  std::vector<std::size_t> starts;  // starts[i]: offset of line i + 1
+  std::vector<std::string> out;
+  out.reserve(ds.size());
+  for (const auto& d : ds) {
+    if (!has_line(d, source)) {
+      out.push_back(format(d));
+      continue;
+    }
+    if (starts.empty()) {
+      starts.push_back(0);
+      for (std::size_t i = source.find('\n'); i != std::string_view::npos;
+           i = source.find('\n', i + 1))
+        starts.push_back(i + 1);
+    }
+    if (d.location->line > starts.size()) {
+      out.push_back(format(d));
+      continue;
+    }
+    std::size_t start = starts[d.location->line - 1];
+    std::size_t end = source.find('\n', start);
+    out.push_back(with_source_line(
+        d, source.substr(start, end == std::string_view::npos ? source.npos : end - start)));
+  }
   return out;
 }
 

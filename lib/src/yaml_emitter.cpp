@@ -143,12 +143,15 @@ std::string write_string(const std::string& raw, int indent, bool allow_block,
   std::size_t first_text = s.find_first_not_of(" \n");
   bool indicator =
       s.find(' ') < first_text || (first_text != std::string::npos && s[first_text] == '\t');
-  if (newline && allow_block && !escape && !only_newlines && (allow_indicator || !indicator)) {
-    std::size_t trailing = 0;
-    while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
+  std::size_t trailing = 0;
+  while (trailing < s.size() && s[s.size() - 1 - trailing] == '\n') ++trailing;
+  // Two or more trailing newlines would need a keep block (`|+`), which swallows the blank
+  // separator lines written after it (regression found by fuzz_emitter): double-quote instead.
+  if (newline && allow_block && !escape && !only_newlines && trailing < 2 &&
+      (allow_indicator || !indicator)) {
     std::string header = "|";
     if (indicator) header += std::to_string(kStep);
-    header += trailing == 0 ? "-" : (trailing == 1 ? "" : "+");
+    header += trailing == 0 ? "-" : "";
     std::string out = header;
     std::string_view rest(s);
     rest.remove_suffix(trailing);
@@ -165,7 +168,6 @@ std::string write_string(const std::string& raw, int indent, bool allow_block,
       if (nl == std::string_view::npos) break;
       pos = nl + 1;
     }
-    for (std::size_t i = 1; i < trailing; ++i) out += '\n';
     return out;
   }
   if (escape || newline) return double_quoted(cps);

@@ -1,8 +1,8 @@
 #include "yaml_loader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <regex>
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
@@ -11,6 +11,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <sstream>
+#include <unordered_map>
 
 #include "utf8.hpp"
 
@@ -73,7 +74,12 @@ class Builder : public YAML::EventHandler {
   struct Frame {
     YNode node;
     std::optional<YNode> pending_key;
+    // Keys of a large mapping -> their line: the duplicate check stays linear (fuzz_spec F5).
+    std::unordered_map<std::string, std::uint32_t> keys;
   };
+
+  // Small mappings are scanned; past this many keys they are indexed.
+  static constexpr std::size_t kIndexKeysFrom = 16;
 
   [[noreturn]] void refuse(const YAML::Mark& mark, const char* rule, std::string message) {
     throw Refused{Diagnostic{Severity::error, rule, std::move(message), "",
@@ -99,7 +105,7 @@ class Builder : public YAML::EventHandler {
     n.tag = (tag == "?" || tag == "!") ? "" : tag;
     n.line = static_cast<std::uint32_t>(mark.line + 1);
     n.column = static_cast<std::uint32_t>(mark.column + 1);
-    stack_.push_back(Frame{std::move(n), std::nullopt});
+    stack_.push_back(Frame{std::move(n), std::nullopt, {}});
   }
 
   void close() {
@@ -131,12 +137,21 @@ class Builder : public YAML::EventHandler {
             Diagnostic{Severity::error, "LF0007",
                        "mapping keys must be plain strings, not sequences, mappings or nulls", "",
                        SourceLocation{file_, n.line, n.column}}};
-      for (const auto& [k, v] : f.node.entries)
-        if (k.value == n.value)
-          throw Refused{Diagnostic{
-              Severity::error, "LF0004",
-              fmt::format("duplicate key '{}' (first defined at line {})", n.value, k.line), "",
-              SourceLocation{file_, n.line, n.column}}};
+      std::optional<std::uint32_t> first_line;
+      if (f.node.entries.size() < kIndexKeysFrom) {
+        for (const auto& [k, v] : f.node.entries)
+          if (k.value == n.value) first_line = k.line;
+      } else {
+        if (f.keys.empty())
+          for (const auto& [k, v] : f.node.entries) f.keys.emplace(k.value, k.line);
+        if (auto it = f.keys.find(n.value); it != f.keys.end()) first_line = it->second;
+        f.keys.emplace(n.value, n.line);
+      }
+      if (first_line)
+        throw Refused{Diagnostic{
+            Severity::error, "LF0004",
+            fmt::format("duplicate key '{}' (first defined at line {})", n.value, *first_line), "",
+            SourceLocation{file_, n.line, n.column}}};
       f.pending_key = std::move(n);
       return;
     }
@@ -195,15 +210,22 @@ class Columns {
     for (std::size_t i = start; i < text.size(); ++i)
       if (text[i] == '\n') starts_.push_back(i + 1);
   }
-  std::uint32_t chars(std::uint32_t line, std::uint32_t byte_column) const {
+  // Nodes are converted in document order, so each call goes on from where the last one on the
+  // same line stopped: linear in the line's length, not quadratic (fuzz_spec F4).
+  std::uint32_t chars(std::uint32_t line, std::uint32_t byte_column) {
     if (line == 0 || line > starts_.size()) return byte_column;
-    std::size_t begin = starts_[line - 1];
-    std::uint32_t col = 1;
-    for (std::size_t i = begin; i < text_.size() && i + 1 < begin + byte_column; ++i)
-      if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
-    return col;
+    const std::size_t begin = starts_[line - 1];
+    const std::size_t end = std::min(text_.size(), begin + byte_column - 1);
+    if (line != at_line_ || end < at_byte_) {
+      at_line_ = line;
+      at_byte_ = begin;
+      at_col_ = 1;
+    }
+    for (; at_byte_ < end; ++at_byte_)
+      if ((static_cast<unsigned char>(text_[at_byte_]) & 0xC0) != 0x80) ++at_col_;
+    return at_col_;
   }
-  void fix(YNode& n) const {
+  void fix(YNode& n) {
     n.column = chars(n.line, n.column);
     for (auto& item : n.items) fix(item);
     for (auto& [k, v] : n.entries) {
@@ -211,7 +233,7 @@ class Columns {
       fix(v);
     }
   }
-  void fix(Diagnostics& ds) const {
+  void fix(Diagnostics& ds) {
     for (auto& d : ds)
       if (d.location) d.location->column = chars(d.location->line, d.location->column);
   }
@@ -219,6 +241,9 @@ class Columns {
  private:
   std::string_view text_;
   std::vector<std::size_t> starts_;
+  std::uint32_t at_line_ = 0;  // where the last conversion stopped
+  std::size_t at_byte_ = 0;
+  std::uint32_t at_col_ = 1;
 };
 
 LoadResult load_yaml(std::string_view text, const std::string& file, const LoadLimits& limits) {
@@ -286,15 +311,55 @@ LoadResult load_yaml_bytes(std::string_view text, const std::string& file,
   return result;
 }
 
+namespace {
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Skips digits from i; returns how many.
+std::size_t digits(const std::string& s, std::size_t& i) {
+  std::size_t from = i;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return i - from;
+}
+
+// [-+]?[0-9]+
+bool is_int(const std::string& s) {
+  std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  return digits(s, i) > 0 && i == s.size();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_float(const std::string& s) {
+  std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (digits(s, i) == 0) return false;
+  } else {
+    if (digits(s, i) == 0) return false;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      digits(s, i);
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    if (digits(s, i) == 0) return false;
+  }
+  return i == s.size();
+}
+
+}  // namespace
+
 Json resolve_plain(const std::string& s) {
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
   if (s == "true" || s == "True" || s == "TRUE") return true;
   if (s == "false" || s == "False" || s == "FALSE") return false;
   char first = s[0];
   if (!((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.')) return s;
-  if (std::regex_match(s, kInt)) {
+  if (is_int(s)) {
     errno = 0;
     char* end = nullptr;
     long long v = std::strtoll(s.c_str(), &end, 10);
@@ -304,7 +369,7 @@ Json resolve_plain(const std::string& s) {
     if (errno == 0 && s[0] != '-') return static_cast<std::uint64_t>(u);
     return std::strtod(s.c_str(), nullptr);
   }
-  if (std::regex_match(s, kFloat)) return std::strtod(s.c_str(), nullptr);
+  if (is_float(s)) return std::strtod(s.c_str(), nullptr);
   if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf" || s == "+.INF")
     return HUGE_VAL;
   if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return -HUGE_VAL;

@@ -2,15 +2,21 @@
 // and its test suite run every regression on every run. Built with the target sources and
 // -DLAMBDAFORM_NO_LIBFUZZER (see fuzz_common.hpp).
 //
-//   replay_regressions [--quiet] ROOT... [TARGET=DIR_OR_FILE]...
+//   replay_regressions [--quiet] [--timeout=SECONDS] ROOT... [TARGET=DIR_OR_FILE]...
 //
 // ROOT is a folder with one sub-folder per target (tests/fuzz/regressions, tests/fuzz/corpus):
 // every regular file below ROOT/<target>/ (recursively, dot-files skipped) is run through that
 // target. TARGET=PATH runs PATH (a file, or every file below a folder) through TARGET only.
 // A target that fails a property or crashes aborts the program (non-zero exit); the file being
-// run is printed before it runs. Exit 0 when every input ran, 2 on a usage error.
+// run is printed before it runs. An input that runs longer than --timeout (10 s, as the fuzzers'
+// -timeout=10; 0 turns it off) is a hang: exit 3. Exit 0 when every input ran, 2 on a usage
+// error.
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -50,6 +56,17 @@ std::vector<fs::path> files_below(const fs::path& p) {
   return out;
 }
 
+// The input being run, for the timeout message (written from a signal handler).
+char g_current[4096];
+
+extern "C" void on_timeout(int) {
+  const char head[] = "\nreplay_regressions: timeout, the input ran longer than --timeout: ";
+  (void)!write(2, head, sizeof head - 1);
+  (void)!write(2, g_current, std::strlen(g_current));
+  (void)!write(2, "\n", 1);
+  _exit(3);
+}
+
 }  // namespace
 
 bool lf_fuzz::register_target(const char* name, TestOneInput fn) {
@@ -59,13 +76,16 @@ bool lf_fuzz::register_target(const char* name, TestOneInput fn) {
 
 int main(int argc, char** argv) {
   bool quiet = false;
+  unsigned timeout = 10;
   std::vector<std::pair<std::string, fs::path>> jobs;  // target, path
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--quiet") {
       quiet = true;
+    } else if (arg.rfind("--timeout=", 0) == 0) {
+      timeout = static_cast<unsigned>(std::strtoul(arg.c_str() + 10, nullptr, 10));
     } else if (arg == "-h" || arg == "--help") {
-      std::printf("usage: %s [--quiet] ROOT... [TARGET=PATH]...\ntargets:", argv[0]);
+      std::printf("usage: %s [--quiet] [--timeout=SECONDS] ROOT... [TARGET=PATH]...\ntargets:", argv[0]);
       for (const auto& [name, fn] : registry()) std::printf(" %s", name.c_str());
       std::printf("\n");
       return 0;
@@ -89,7 +109,7 @@ int main(int argc, char** argv) {
     }
   }
   if (jobs.empty()) {
-    std::fprintf(stderr, "usage: %s [--quiet] ROOT... [TARGET=PATH]...\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--quiet] [--timeout=SECONDS] ROOT... [TARGET=PATH]...\n", argv[0]);
     return 2;
   }
 
@@ -100,7 +120,11 @@ int main(int argc, char** argv) {
       std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       if (!quiet) std::fprintf(stderr, "%s %s\n", target.c_str(), file.c_str());
       std::fflush(stderr);
+      std::snprintf(g_current, sizeof g_current, "%s %s", target.c_str(), file.c_str());
+      std::signal(SIGALRM, on_timeout);
+      alarm(timeout);
       registry()[target](reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+      alarm(0);
       ++counts[target];
     }
   }

@@ -12,8 +12,7 @@
 # (docs/fuzzing.md). Prints libFuzzer's final stats per target and appends them to
 # build-fuzz/campaign.tsv. Exit 0 when no fuzzer found anything.
 #
-# Environment: BUILD_DIR (build-fuzz), PARALLEL (2), LF_FUZZ_KNOWN (reported findings to step
-# over, see docs/fuzzing.md), FUZZ_ARGS (extra libFuzzer flags).
+# Environment: BUILD_DIR (build-fuzz), PARALLEL (2), FUZZ_ARGS (extra libFuzzer flags).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD

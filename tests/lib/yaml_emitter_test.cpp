@@ -72,9 +72,22 @@ TEST_CASE("YAML: invalid UTF-8 is written as U+FFFD, never raw", "[yaml]") {
 TEST_CASE("YAML: multi-line strings are literal blocks with exact chomping", "[yaml]") {
   CHECK(yaml_of("a\nb\n") == "K: |\n  a\n  b\n");
   CHECK(yaml_of("a\nb") == "K: |-\n  a\n  b\n");
-  CHECK(yaml_of("a\nb\n\n") == "K: |+\n  a\n  b\n\n");
+  // Keep blocks (|+) would swallow the blank line written after a section: double quotes.
+  CHECK(yaml_of("a\nb\n\n") == "K: \"a\\nb\\n\\n\"\n");
   CHECK(yaml_of("  a\nb\n") == "K: |2\n    a\n  b\n");
   CHECK(yaml_of("a\n\n  b\n") == "K: |\n  a\n\n    b\n");
+}
+
+TEST_CASE(
+    "YAML: a string with blank trailing lines before another section reads back exactly "
+    "(fuzz_emitter F1)",
+    "[yaml][regression]") {
+  Json t = Json::object();
+  t["Description"] = "Orders\n\n";
+  t["Resources"] = Json::object();
+  t["Resources"]["A"] = Json{{"Type", "AWS::SNS::Topic"}};
+  const std::string y = to_yaml(t);
+  CHECK(y == "Description: \"Orders\\n\\n\"\n\nResources:\n  A:\n    Type: AWS::SNS::Topic\n");
 }
 
 TEST_CASE("YAML: long strings are never wrapped", "[yaml]") {

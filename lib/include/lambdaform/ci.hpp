@@ -42,6 +42,11 @@ std::string format_json(const Diagnostic& d, std::string_view fallback_file = {}
 std::string format_diagnostic(const Diagnostic& d, DiagnosticsFormat format,
                               std::string_view source = {}, std::string_view fallback_file = {});
 
+/// Every diagnostic as format_diagnostic() writes it, in linear time (see format_with_source).
+std::vector<std::string> format_diagnostics(const Diagnostics& ds, DiagnosticsFormat format,
+                                            std::string_view source = {},
+                                            std::string_view fallback_file = {});
+
 /// Every stack spec under `dir`, recursively: files named `stack.yaml` or `*.stack.yaml`;
 /// hidden directories (`.git`, ...) and `node_modules` are not searched. Sorted by path.
 /// An unreadable `dir` is an LF0009 diagnostic whose `path` is the directory (no location).

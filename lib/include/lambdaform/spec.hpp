@@ -56,4 +56,8 @@ SpecResult compile_spec_file(const std::string& path, const SpecOptions& options
 /// line and a caret under the column when `source` (the file's text) holds that line.
 std::string format_with_source(const Diagnostic& d, std::string_view source);
 
+/// Every diagnostic as format_with_source() writes it; `source` is indexed once, so the cost is
+/// linear in the source and the output however many diagnostics there are.
+std::vector<std::string> format_with_source(const Diagnostics& ds, std::string_view source);
+
 }  // namespace lambdaform

@@ -1,0 +1,66 @@
+// The spec loader (lib/src/yaml_loader.cpp): scalar resolution, positions, duplicate keys.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "support.hpp"
+#include "yaml_loader.hpp"
+
+using namespace lambdaform;
+using detail::load_yaml;
+using detail::resolve_plain;
+using V = std::vector<std::string>;
+
+TEST_CASE("Loader: plain integers and floats resolve as YAML 1.2's core schema says",
+          "[yaml][loader]") {
+  CHECK(resolve_plain("42") == Json(42));
+  CHECK(resolve_plain("-7") == Json(-7));
+  CHECK(resolve_plain("+7") == Json(7));
+  CHECK(resolve_plain("18446744073709551615") == Json(18446744073709551615ULL));
+  CHECK(resolve_plain("1.5") == Json(1.5));
+  CHECK(resolve_plain("1.") == Json(1.0));
+  CHECK(resolve_plain(".5") == Json(0.5));
+  CHECK(resolve_plain("-.5") == Json(-0.5));
+  CHECK(resolve_plain("1e3") == Json(1000.0));
+  CHECK(resolve_plain("2.5E-1") == Json(0.25));
+  CHECK(std::isinf(resolve_plain("-.inf").get<double>()));
+  // Not numbers: strings, exactly as written.
+  for (const char* s : {".", "+", "-", "1e", "1e+", ".e1", "1.2.3", "0x10", "1_000", "12:30", "1 ",
+                        "e5", "--1", "1.5x"})
+    CHECK(resolve_plain(s) == Json(s));
+}
+
+TEST_CASE("Loader: columns count characters on long one-line flow collections (F4)",
+          "[yaml][loader][regression]") {
+  // 20,000 items on one line after a multi-byte character: every column right, in linear time.
+  std::string text = "k: ['é'";
+  for (int i = 0; i < 20000; ++i) text += ",1";
+  text += ", [x: 1]]\n";
+  auto r = load_yaml(text, "f.yaml");
+  REQUIRE(r.diagnostics.empty());
+  const auto& items = r.root->find("k")->items;
+  REQUIRE(items.size() == 20002);
+  CHECK(items[0].column == 5);
+  CHECK(items[1].column == 9);
+  CHECK(items[20000].column == 9 + 2 * 19999);
+  CHECK(items[20001].column == 9 + 2 * 20000 + 1);
+  // A mapping inside: its key is reported where it starts, in characters.
+  REQUIRE(items[20001].kind == detail::YNode::Kind::sequence);
+  REQUIRE(items[20001].items.size() == 1);
+  REQUIRE(items[20001].items[0].entries.size() == 1);
+  CHECK(items[20001].items[0].entries[0].first.column == 9 + 2 * 20000 + 2);
+}
+
+TEST_CASE("Loader: duplicate keys in large mappings are found with the first key's line (F5)",
+          "[yaml][loader][regression]") {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += "k" + std::to_string(i) + ": 1\n";
+  text += "k17: 2\n";
+  auto r = load_yaml(text, "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:5001:1: error: duplicate key 'k17' (first defined at line 18) [LF0004]"});
+  // Below the indexing threshold too.
+  r = load_yaml("a: 1\nb: 2\na: 3\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:3:1: error: duplicate key 'a' (first defined at line 1) [LF0004]"});
+}
