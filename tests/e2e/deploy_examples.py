@@ -66,6 +66,13 @@ EXAMPLES = {
     # The role's inline policy (SSM, rds-db:connect) is read back with get-role-policy and the
     # environment must hold the {{resolve:ssm:...}} dynamic reference as rendered (moto passes
     # it through unresolved), never a resolved value.
+    # Code from the repository: `lambdaform package --json` builds the zip and its printed
+    # `aws s3 cp` argv says where it goes; the template references exactly that key.
+    "packaged": {
+        "params": {},
+        "package": True,
+        "expect_versions": {"Ingest": 1},
+    },
     "ssm-rds": {
         "params": {
             "PrivateSubnets": "subnet-0123456789abcdef2,subnet-0123456789abcdef3",
@@ -137,7 +144,25 @@ def render_and_compare(cli, folder, tmp):
     return committed
 
 
-def build_inputs(folder, template, tmp):
+def package_objects(cli, folder, tmp):
+    """`lambdaform package --json` for an example: {"bucket/key": zip path}."""
+    spec = os.path.join(REPO, "templates", folder, "stack.yaml")
+    out = os.path.join(tmp, "package", folder)
+    p = subprocess.run([cli, "package", spec, "-o", out, "--json"], capture_output=True, text=True,
+                       timeout=RENDER_TIMEOUT, stdin=subprocess.DEVNULL)
+    if p.returncode != 0:
+        raise Failed("lambdaform package failed (rc=%d):\n%s%s" % (p.returncode, p.stdout, p.stderr))
+    objects = {}
+    for argv in json.loads(p.stdout):
+        if argv[:3] != ["aws", "s3", "cp"] or not argv[4].startswith("s3://"):
+            raise Failed("lambdaform package printed an unexpected command: %r" % (argv,))
+        objects[argv[4][len("s3://"):]] = argv[3]
+    if not objects:
+        raise Failed("lambdaform package built nothing for %s" % folder)
+    return objects
+
+
+def build_inputs(folder, template, tmp, cli=None):
     """Plan entry fields (params, s3_objects) for an example, checked against its template."""
     if folder not in EXAMPLES:
         raise Failed("no deploy inputs for example %r: add an entry to EXAMPLES in %s"
@@ -159,6 +184,13 @@ def build_inputs(folder, template, tmp):
             for name, source in files.items():
                 z.writestr(name, source)
         s3_objects[bk] = path
+    if entry.get("package"):
+        s3_objects.update(package_objects(cli, folder, tmp))
+    # The files of each object, for the handler check below.
+    contents = {}
+    for bk, path in s3_objects.items():
+        with zipfile.ZipFile(path) as z:
+            contents[bk] = set(z.namelist())
 
     # every S3 code location of the template must be one of the objects built here
     def value(v):
@@ -177,7 +209,7 @@ def build_inputs(folder, template, tmp):
             raise Failed("%s.Code is s3://%s/%s, but EXAMPLES[%r] builds no such object"
                          % (lid, bucket, key, folder))
         module = str((res.get("Properties") or {}).get("Handler", "")).rsplit(".", 1)[0]
-        files = (entry.get("zips") or {})["%s/%s" % (bucket, key)]
+        files = contents["%s/%s" % (bucket, key)]
         if module and module.replace(".", "/") + ".py" not in files:
             raise Failed("%s.Handler needs %s.py in s3://%s/%s" % (lid, module, bucket, key))
     return params, s3_objects
@@ -391,7 +423,7 @@ def main(argv=None):
                 log("  render matches templates/%s/template.yaml" % folder)
                 with open(committed) as f:
                     template = yaml_parse(f.read())
-                params, s3_objects = build_inputs(folder, template, tmp)
+                params, s3_objects = build_inputs(folder, template, tmp, cli)
             except (Failed, OSError, ValueError) as e:
                 problems[folder].append(str(e))
                 log("  FAIL: %s" % e)

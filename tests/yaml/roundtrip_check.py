@@ -3,7 +3,7 @@ r"""Round-trip checker for a JSON -> YAML emitter, judged by the YAML readers Cl
 
     python3 tests/yaml/roundtrip_check.py --emitter build/tests/lf_yaml_emit \
         [--yamlcpp-reader build/tests/lf_yaml_read] [--corpus tests/yaml/hostile_scalars.json] \
-        [--random N --seed S]
+        [--random N --seed S] [--json-emitter "build/tests/lf_yaml_emit --json"]
 
 The emitter (CMD; split like a shell command line, so "python3 x.py" works) reads ONE JSON document
 on stdin and writes its YAML rendering on stdout, exit status 0. The checker sends documents built
@@ -778,12 +778,31 @@ class RandomDocs:
         return self.mapping(4)
 
 
-def check_random(runner, report, n, seed, corpus, max_reduce):
+def json_rendering(cmd, doc, timeout):
+    """The emitter's JSON rendering of doc, parsed; or an error text."""
+    p = subprocess.run(cmd, input=json.dumps(doc).encode("utf-8"), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout)
+    if p.returncode != 0:
+        return None, "JSON emitter exit %d: %s" % (p.returncode, _first_lines(p.stderr))
+    return json.loads(p.stdout.decode("utf-8")), None
+
+
+def check_random(runner, report, n, seed, corpus, max_reduce, json_emitter=None):
     gen = RandomDocs(seed, corpus)
     for k in range(n):
         doc = gen.document()
         out = runner.run(doc, ensure_ascii=(k % 2 == 0))
         details = describe(runner, out, lambda v: [v], [doc])
+        if details is None and json_emitter:
+            # The same tree's JSON output must mean what awscli reads from its YAML output.
+            rendered, err = json_rendering(json_emitter, doc, runner.timeout)
+            got = dict(out.results).get("awscli")
+            if err:
+                details = ["json: " + err]
+            elif got is not None and got[0] == "ok":
+                d = runner.first_diff(rendered, got[1])
+                if d:
+                    details = ["awscli yaml_parse vs the JSON output: " + d]
         if details is None:
             report.ok()
             continue
@@ -850,6 +869,8 @@ def main(argv=None):
     ap.add_argument("--yamlcpp-reader", help="command: YAML on stdin -> JSON on stdout (yaml-cpp)")
     ap.add_argument("--random", type=int, default=0, metavar="N", help="N random documents")
     ap.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --random")
+    ap.add_argument("--json-emitter", help="command: JSON on stdin -> the emitter's JSON output; "
+                    "random documents are also compared with awscli's reading of the YAML")
     ap.add_argument("--no-cfn-lint", action="store_true", help="do not use cfn-lint's loader")
     ap.add_argument("--ignore-key-order", action="store_true", help="accept reordered map keys")
     ap.add_argument("--allow-wrap", action="store_true", help="skip the no-line-wrapping check")
@@ -894,7 +915,8 @@ def main(argv=None):
         check.nowrap(idxs)
     check_fixed(runner, report)
     if args.random:
-        check_random(runner, report, args.random, args.seed, strings, args.max_failures)
+        check_random(runner, report, args.random, args.seed, strings, args.max_failures,
+                     shlex.split(args.json_emitter) if args.json_emitter else None)
 
     for n, f in enumerate(report.failures[:args.max_failures], 1):
         print_failure(n, f)
