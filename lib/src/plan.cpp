@@ -13,11 +13,31 @@ namespace lambdaform {
 
 namespace {
 
-const Json& resources_of(const Json& tree) {
+// Templates come from pull requests: every access below tolerates any shape (value() and
+// key() throw on the wrong type; these helpers never do).
+const Json& member(const Json& j, const char* key) {
+  static const Json kNull;
+  return j.is_object() && j.contains(key) ? j[key] : kNull;
+}
+
+const Json& object_or_empty(const Json& j) {
   static const Json kEmpty = Json::object();
-  return tree.is_object() && tree.contains("Resources") && tree["Resources"].is_object()
-             ? tree["Resources"]
-             : kEmpty;
+  return j.is_object() ? j : kEmpty;
+}
+
+const Json& resources_of(const Json& tree) {
+  return object_or_empty(member(tree, "Resources"));
+}
+
+// The Properties of resource `id` in `rs` (an object), or an empty object.
+const Json& properties_of(const Json& rs, const std::string& id) {
+  static const Json kEmpty = Json::object();
+  return rs.contains(id) ? object_or_empty(member(rs[id], "Properties")) : kEmpty;
+}
+
+bool has_type(const Json& resource, std::string_view type) {
+  const Json& t = member(resource, "Type");
+  return t.is_string() && t.get_ref<const std::string&>() == type;
 }
 
 // Function logical id → its Version logical ids (Version.FunctionName is a Ref to the function).
@@ -26,35 +46,31 @@ std::map<std::string, std::set<std::string>> versions_by_function(const Json& tr
   const Json& rs = resources_of(tree);
   for (auto it = rs.begin(); it != rs.end(); ++it) {
     const Json& r = it.value();
-    if (!r.is_object() || r.value("Type", "") != "AWS::Lambda::Version") continue;
-    const Json* fn = r.contains("Properties") ? &r["Properties"] : nullptr;
-    if (fn && fn->contains("FunctionName") && (*fn)["FunctionName"].is_object() &&
-        (*fn)["FunctionName"].contains("Ref") && (*fn)["FunctionName"]["Ref"].is_string())
-      out[(*fn)["FunctionName"]["Ref"].get<std::string>()].insert(it.key());
+    if (!has_type(r, "AWS::Lambda::Version")) continue;
+    const Json& ref = member(member(member(r, "Properties"), "FunctionName"), "Ref");
+    if (ref.is_string()) out[ref.get<std::string>()].insert(it.key());
   }
   return out;
 }
 
 std::string describe_version(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_object() && v.contains("Fn::GetAtt") && v["Fn::GetAtt"].is_array() &&
-      !v["Fn::GetAtt"].empty())
-    return v["Fn::GetAtt"][0].get<std::string>();
-  return v.dump();
+  const Json& att = member(v, "Fn::GetAtt");
+  if (att.is_array() && !att.empty() && att[0].is_string()) return att[0].get<std::string>();
+  return v.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string describe_alias(const Json& props) {
   std::string out =
       props.contains("FunctionVersion") ? describe_version(props["FunctionVersion"]) : "?";
-  if (props.contains("RoutingConfig") &&
-      props["RoutingConfig"].contains("AdditionalVersionWeights"))
-    for (const auto& w : props["RoutingConfig"]["AdditionalVersionWeights"])
+  const Json& weights = member(member(props, "RoutingConfig"), "AdditionalVersionWeights");
+  if (weights.is_array())
+    for (const auto& w : weights)
       if (w.is_object() && w.contains("FunctionVersion"))
-        out += fmt::format(" + {}% {}",
-                           w.contains("FunctionWeight") && w["FunctionWeight"].is_number()
-                               ? w["FunctionWeight"].get<double>() * 100
-                               : 0.0,
-                           describe_version(w["FunctionVersion"]));
+        out += fmt::format(
+            " + {}% {}",
+            member(w, "FunctionWeight").is_number() ? w["FunctionWeight"].get<double>() * 100 : 0.0,
+            describe_version(w["FunctionVersion"]));
   return out;
 }
 
@@ -81,38 +97,32 @@ Plan plan(const Json& old_tree, const Json& new_tree) {
     const auto& n = new_versions[f];
     std::set_difference(n.begin(), n.end(), o.begin(), o.end(), std::back_inserter(c.published));
     std::set_difference(o.begin(), o.end(), n.begin(), n.end(), std::back_inserter(c.dropped));
-    const Json empty = Json::object();
-    const Json& op =
-        old_rs.contains(f) && old_rs[f].contains("Properties") ? old_rs[f]["Properties"] : empty;
-    const Json& np =
-        new_rs.contains(f) && new_rs[f].contains("Properties") ? new_rs[f]["Properties"] : empty;
+    const Json& op = properties_of(old_rs, f);
+    const Json& np = properties_of(new_rs, f);
     std::set<std::string> keys;
     for (auto it = op.begin(); it != op.end(); ++it) keys.insert(it.key());
     for (auto it = np.begin(); it != np.end(); ++it) keys.insert(it.key());
     const auto& unlocked = non_locked_properties();
     for (const auto& k : keys) {
       if (std::find(unlocked.begin(), unlocked.end(), k) != unlocked.end()) continue;
-      if (op.value(k, Json()) != np.value(k, Json())) c.changed.push_back(k);
+      if (member(op, k.c_str()) != member(np, k.c_str())) c.changed.push_back(k);
     }
     p.versions.push_back(std::move(c));
   }
   std::set<std::string> aliases;
   for (auto it = old_rs.begin(); it != old_rs.end(); ++it)
-    if (it.value().is_object() && it.value().value("Type", "") == "AWS::Lambda::Alias")
-      aliases.insert(it.key());
+    if (has_type(it.value(), "AWS::Lambda::Alias")) aliases.insert(it.key());
   for (auto it = new_rs.begin(); it != new_rs.end(); ++it)
-    if (it.value().is_object() && it.value().value("Type", "") == "AWS::Lambda::Alias")
-      aliases.insert(it.key());
+    if (has_type(it.value(), "AWS::Lambda::Alias")) aliases.insert(it.key());
   for (const auto& a : aliases) {
     const bool in_old = old_rs.contains(a), in_new = new_rs.contains(a);
-    const Json empty = Json::object();
-    const Json& op = in_old && old_rs[a].contains("Properties") ? old_rs[a]["Properties"] : empty;
-    const Json& np = in_new && new_rs[a].contains("Properties") ? new_rs[a]["Properties"] : empty;
+    const Json& op = properties_of(old_rs, a);
+    const Json& np = properties_of(new_rs, a);
     AliasMove m;
     m.alias = a;
-    m.name = np.value("Name", op.value("Name", Json(a))).is_string()
-                 ? np.value("Name", op.value("Name", Json(a))).get<std::string>()
-                 : a;
+    m.name = member(np, "Name").is_string()   ? np["Name"].get<std::string>()
+             : member(op, "Name").is_string() ? op["Name"].get<std::string>()
+                                              : a;
     m.from = in_old ? describe_alias(op) : "";
     m.to = in_new ? describe_alias(np) : "";
     if (m.from != m.to) p.aliases.push_back(std::move(m));

@@ -1527,7 +1527,8 @@ void Compiler::generated_role_settings(Role& r, const YNode& n, const std::strin
 // Error when a statement allows every action of a service (or all) on every resource.
 void Compiler::lint_statements(const Json& statements, const YNode& at) {
   for (const auto& st : statements) {
-    if (!st.is_object() || st.value("Effect", "") != "Allow") continue;
+    // A statement's values may be anything the spec says; comparing never throws, value() does.
+    if (!st.is_object() || !st.contains("Effect") || st["Effect"] != "Allow") continue;
     auto as_list = [](const Json& j) { return j.is_array() ? j : Json::array({j}); };
     bool any_resource = false;
     if (st.contains("Resource"))

@@ -19,7 +19,7 @@ ROOT=$PWD
 
 SECONDS_PER_TARGET=${1:-180}
 shift || true
-ALL_TARGETS=(fuzz_spec fuzz_emitter fuzz_intrinsics)
+ALL_TARGETS=(fuzz_spec fuzz_emitter fuzz_intrinsics fuzz_templates)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 PARALLEL=${PARALLEL:-2}
@@ -41,6 +41,7 @@ echo "== replaying the saved regressions"
 max_len() {
   case "$1" in
     fuzz_spec) echo 8192 ;;
+    fuzz_templates) echo 16384 ;;
     *) echo 4096 ;;
   esac
 }

@@ -203,3 +203,16 @@ TEST_CASE("Access: a shared role gets one policy per function; an external role 
         V{"stack.yaml:12:13: error: access: needs a role lambdaform writes (generated, or under "
           "roles:); Fn uses an external role, whose policies are managed elsewhere [LF5005]"});
 }
+
+TEST_CASE(
+    "Access: a policy statement whose Effect is not a string is reported, not thrown "
+    "(fuzz_spec F6)",
+    "[access][iam][regression]") {
+  auto r = lftest::compile(
+      "stack: demo\nroles:\n  S:\n    policies:\n"
+      "      - policy_name: p\n"
+      "        policy_document: {Statement: [{Effect: [Allow], Action: '*', "
+      "Resource: '*'}, {Effect}]}\n");
+  CHECK_FALSE(r.tmpl);  // no functions
+  for (const auto& d : r.diagnostics) CHECK(d.rule != "LF5001");
+}

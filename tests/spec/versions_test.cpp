@@ -317,3 +317,21 @@ TEST_CASE("Plan: the old template is read from YAML with short-form intrinsics",
   CHECK(diags.empty());
   CHECK(*tree == to_tree(*r.tmpl));
 }
+
+TEST_CASE("Plan: templates of any shape are compared without throwing (fuzz_templates F7)",
+          "[plan][regression]") {
+  const Json odd = Json::parse(R"({"Resources": {"e": {"Type": null},
+    "A": {"Type": "AWS::Lambda::Alias", "Properties": "x"},
+    "V": {"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": 5}}},
+    "F": {"Type": "AWS::Lambda::Function", "Properties": [1]}}})");
+  const Json alias = Json::parse(R"({"Resources": {"A": {"Type": "AWS::Lambda::Alias",
+    "Properties": {"Name": "live", "FunctionVersion": {"Fn::GetAtt": [7, "Version"]},
+    "RoutingConfig": "none"}}}})");
+  Plan p;
+  CHECK_NOTHROW(p = plan(odd, alias));
+  REQUIRE(p.aliases.size() == 1);
+  CHECK(p.aliases[0].name == "live");
+  CHECK(p.aliases[0].from == "?");
+  CHECK(p.aliases[0].to == R"({"Fn::GetAtt":[7,"Version"]})");
+  CHECK_NOTHROW(plan(alias, odd));
+}
