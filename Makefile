@@ -4,15 +4,17 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 DEBIAN_PACKAGES := cmake make g++ pkg-config libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
                    libcxxopts-dev catch2 python3 python3-yaml libzip-dev
+BENCH_PACKAGES := libbenchmark-dev hyperfine time valgrind
+BENCH_FLAGS ?=
 LAMBDAFORM := $(BUILD)/cli/lambdaform
 
-.PHONY: all setup deps build run test clean
+.PHONY: all setup deps build run test bench clean
 
 all: build
 
 # Installs whatever Debian package is missing (nothing when all are there).
 deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	@missing=""; for p in $(DEBIAN_PACKAGES) $(EXTRA_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -38,6 +40,11 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The benchmark (bench/README.md): its own Release build in bench/out/, not the default build.
+bench: EXTRA_PACKAGES = $(BENCH_PACKAGES)
+bench: deps
+	python3 bench/run.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -161,12 +161,12 @@ template <class T, std::enable_if_t<has_fields<T>::value, int> = 0>
 void check_fields(const T& s, const std::string& path, Sink& sink) {
   for_each_field<T>([&](const auto& f) {
     const auto& m = s.*(f.member);
-    const std::string child = path + "/" + std::string(f.name);
     if (!is_set(m)) {
       if (f.presence == Presence::required)
         sink.error("E3003", path, "required property " + std::string(f.name) + " is missing");
       return;
     }
+    const std::string child = path + "/" + std::string(f.name);  // only for fields that are set
     using M = std::decay_t<decltype(m)>;
     if constexpr (is_optional<M>::value) {
       check_literal(*m, f.constraint, f.name, child, sink);

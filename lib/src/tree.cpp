@@ -67,6 +67,8 @@ Json to_tree(const Template& t) {
   if (!t.mappings.empty()) j["Mappings"] = t.mappings;
   if (!t.conditions.empty()) j["Conditions"] = t.conditions;
   Json& rs = j["Resources"] = Json::object();
+  // ordered_json's elements copy (not move) when its vector grows: size it once.
+  rs.get_ref<Json::object_t&>().reserve(t.resources.size());
   for (const auto& r : t.resources) rs[r.logical_id] = detail::resource_tree(r);
   if (!t.outputs.empty()) {
     Json& os = j["Outputs"] = Json::object();

@@ -65,7 +65,32 @@ std::string encode_utf8(const std::u32string& cps) {
 }
 
 bool valid_utf8(std::string_view s) {
-  return encode_utf8(decode_utf8(s)) == s;
+  // What decode_utf8 accepts without a U+FFFD, checked in place: no allocation per string.
+  std::size_t i = 0;
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  while (i < s.size()) {
+    unsigned char b = byte(i);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    int len = (b >= 0xC2 && b <= 0xDF)   ? 2
+              : (b >= 0xE0 && b <= 0xEF) ? 3
+              : (b >= 0xF0 && b <= 0xF4) ? 4
+                                         : 0;
+    if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) return false;
+    char32_t cp = len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+    for (int k = 1; k < len; ++k) {
+      unsigned char c = byte(i + static_cast<std::size_t>(k));
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;
+    i += static_cast<std::size_t>(len);
+  }
+  return true;
 }
 
 }  // namespace lambdaform::detail
