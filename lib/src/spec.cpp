@@ -8,6 +8,7 @@
 #include <functional>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -99,7 +100,9 @@ class Compiler {
     diags_.push_back(
         Diagnostic{Severity::warning, std::move(rule), std::move(message), "", loc(at)});
   }
-  void map_path(const std::string& tpath, const YNode& n) { source_map_.emplace(tpath, loc(n)); }
+  void map_path(const std::string& tpath, const YNode& n) {
+    source_map_.emplace(tpath, LineColumn{n.line, n.column});
+  }
 
   // ---- shape checks ----
   bool expect(const YNode& n, YNode::Kind kind, std::string_view what) {
@@ -215,7 +218,11 @@ class Compiler {
   fs::path base_dir_;
   const SpecOptions& options_;
   Diagnostics diags_;
-  std::map<std::string, SourceLocation> source_map_;
+  // Template path → spec position; the file is always file_, added when a diagnostic is located.
+  struct LineColumn {
+    std::uint32_t line, column;
+  };
+  std::unordered_map<std::string, LineColumn> source_map_;
   Template t_;
 
   struct Network {
@@ -518,7 +525,7 @@ void Compiler::locate(Diagnostics& ds) const {
     while (true) {
       auto it = source_map_.find(p);
       if (it != source_map_.end()) {
-        d.location = it->second;
+        d.location = SourceLocation{file_, it->second.line, it->second.column};
         break;
       }
       auto slash = p.rfind('/');

@@ -89,7 +89,9 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
     for (auto it = resource["Properties"].begin(); it != resource["Properties"].end(); ++it) {
       if (!is_locked(it.key())) continue;
       // A deep conversion, not a dump() + parse() round trip: the same sorted tree.
-      locked[it.key()] = nlohmann::json(resolve(it.value(), params, declared, unresolved));
+      locked[it.key()] = declared.empty() && params.empty()
+                             ? nlohmann::json(it.value())  // nothing to resolve
+                             : nlohmann::json(resolve(it.value(), params, declared, unresolved));
       h.properties.push_back(it.key());
     }
   std::sort(h.properties.begin(), h.properties.end());
