@@ -173,8 +173,10 @@ int render_all(const std::string& dir, const std::string& outdir, const SpecOpti
       job.diagnostics = std::move(r.diagnostics);
     }
   };
+  // Twice the cores: a worker waiting in the file system (creating, writing, renaming) leaves its
+  // core to another instead of idling it.
   const std::size_t workers =
-      std::min<std::size_t>(specs.size(), std::max(1u, std::thread::hardware_concurrency()));
+      std::min<std::size_t>(specs.size(), 2 * std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
   work();
