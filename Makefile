@@ -10,9 +10,11 @@ SAN_BUILD ?= build-asan
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SECONDS ?= 180
 FUZZ_TARGETS ?=
+BENCH_PACKAGES := libbenchmark-dev hyperfine time valgrind
+BENCH_FLAGS ?=
 LAMBDAFORM := $(BUILD)/cli/lambdaform
 
-.PHONY: all setup deps install-missing build run test test-sanitize fuzz clean
+.PHONY: all setup deps install-missing build run test test-sanitize fuzz bench clean
 
 all: build
 
@@ -61,6 +63,11 @@ test-sanitize: deps
 fuzz: deps
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(FUZZ_PACKAGES)"
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The benchmark (bench/README.md): its own Release build in bench/out/, not the default build.
+bench: deps
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(BENCH_PACKAGES)"
+	python3 bench/run.py $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD) build-fuzz

@@ -9,7 +9,7 @@
 //                 linking lambdaform does); publish_version() hashing included
 //   ToTree/N      to_tree(): the ordered tree both outputs are written from
 //   EmitYaml/N    to_yaml(tree)          EmitJson/N   to_json_text(tree)
-//   Pipeline/N    compile_spec() + render(yaml): `lambdaform render` without process and I/O
+//   Pipeline/N    compile_spec() + its YAML: `lambdaform render` without process and I/O
 //   Monorepo/threads:T  Pipeline over the 1,000 specs on T threads (wall time)
 //
 // The spec-side model build has no entry point of its own (compile_spec() parses, builds and
@@ -19,11 +19,11 @@
 //   python3 bench/gen_workload.py && ./lambdaform_bench
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <algorithm>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -81,7 +81,9 @@ const std::vector<Spec>& monorepo() {
   static std::vector<Spec> specs = [] {
     std::vector<Spec> out;
     std::ifstream list(workload_dir() + "/mono/specs.txt");
-    if (!list) throw std::runtime_error("no " + workload_dir() + "/mono/specs.txt; run bench/gen_workload.py");
+    if (!list)
+      throw std::runtime_error("no " + workload_dir() +
+                               "/mono/specs.txt; run bench/gen_workload.py");
     for (std::string line; std::getline(list, line);)
       if (!line.empty()) out.push_back(Spec{line, read_file(line)});
     return out;
@@ -179,7 +181,8 @@ lf::Template build_with_api(int n) {
     role.assume_role_policy_document = trust;
     role.managed_policy_arns = lf::List<std::string>{
         lf::sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),
-        lf::sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")};
+        lf::sub(
+            "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")};
     lf::Policy policy;
     policy.policy_name = "read-config";
     policy.policy_document = lf::Json{
@@ -188,8 +191,10 @@ lf::Template build_with_api(int n) {
          lf::Json::array({lf::Json{
              {"Effect", "Allow"},
              {"Action", "ssm:GetParameter"},
-             {"Resource", lf::sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" + param)
-                              .to_json()}}})}};
+             {"Resource",
+              lf::sub("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter" +
+                      param)
+                  .to_json()}}})}};
     role.policies = lf::List<lf::Policy>{policy};
     auto role_handle = t.add(fn + "Exec", std::move(role));
 
@@ -197,7 +202,8 @@ lf::Template build_with_api(int n) {
     code.s3_bucket = "bench-artifacts-123456789012";
     code.s3_key = "functions/bench/" + lower + ".zip";
     lf::Environment env;
-    env.variables = lf::Map<std::string>{{"STAGE", "prod"}, {"LOG_LEVEL", "INFO"}, {"CONFIG_PARAM", param}};
+    env.variables =
+        lf::Map<std::string>{{"STAGE", "prod"}, {"LOG_LEVEL", "INFO"}, {"CONFIG_PARAM", param}};
     lf::VpcConfig vpc;
     vpc.security_group_ids = lf::List<std::string>{"sg-0a1b2c3d4e5f60001", "sg-0a1b2c3d4e5f60002"};
     vpc.subnet_ids = lf::List<std::string>{"subnet-0a1b2c3d4e5f60003", "subnet-0a1b2c3d4e5f60004"};
@@ -268,10 +274,12 @@ void BM_EmitJson(benchmark::State& state) {
   });
 }
 
-// What `lambdaform render SPEC` computes, minus process start, file reads and writes.
+// What `lambdaform render SPEC` computes, minus process start, file reads and writes: like the
+// CLI, it takes the YAML validation rendered (SpecResult::yaml) when there is one.
 std::string pipeline(const Spec& s, const lf::SpecOptions& o) {
   lf::SpecResult r = lf::compile_spec(s.text, s.path, o);
   if (r.failed()) throw std::runtime_error(s.path + " does not compile");
+  if (!r.yaml.empty()) return std::move(r.yaml);
   return lf::render(*r.tmpl, lf::Format::yaml);
 }
 
@@ -295,7 +303,8 @@ void BM_Monorepo(benchmark::State& state) {
     const lf::SpecOptions o = options();
     const int threads = static_cast<int>(state.range(0));
     std::size_t functions = 0;
-    for (const auto& s : specs) functions += static_cast<std::size_t>(compiled(s).resources.size() / 4);
+    for (const auto& s : specs)
+      functions += static_cast<std::size_t>(compiled(s).resources.size() / 4);
     // Google Benchmark's CPU time counts the main thread only: this counts every thread.
     auto process_cpu = [] {
       rusage ru{};
@@ -318,7 +327,8 @@ void BM_Monorepo(benchmark::State& state) {
       for (auto& t : pool) t.join();
     }
     state.counters["cpu_all_threads_s"] =
-        (process_cpu() - cpu0) / static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
+        (process_cpu() - cpu0) /
+        static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
     set_counters(state, static_cast<int>(functions));
     state.counters["specs"] = static_cast<double>(specs.size());
   });
@@ -339,6 +349,11 @@ BENCHMARK(BM_ToTree)->Apply(sizes);
 BENCHMARK(BM_EmitYaml)->Apply(sizes);
 BENCHMARK(BM_EmitJson)->Apply(sizes);
 BENCHMARK(BM_Pipeline)->Apply(sizes);
-BENCHMARK(BM_Monorepo)->Arg(1)->Arg(2)->ArgName("threads")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Monorepo)
+    ->Arg(1)
+    ->Arg(2)
+    ->ArgName("threads")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 BENCHMARK_MAIN();

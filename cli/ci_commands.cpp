@@ -101,7 +101,7 @@ int deploy_command(int argc, char** argv) {
                                ? p.args["template"].as<std::string>()
                                : (fs::path(spec).parent_path() / "template.yaml").generic_string();
   const Format format = fs::path(file).extension() == ".json" ? Format::json : Format::yaml;
-  const std::string fresh = lambdaform::render(*r.tmpl, format);
+  const std::string fresh = rendered_text(r, format);
   Json tree = to_tree(*r.tmpl);
   std::size_t bytes = fresh.size();
   std::error_code ec;

@@ -8,6 +8,8 @@
 
 #include <lambdaform/ci.hpp>
 #include <lambdaform/diagnostic.hpp>
+#include <lambdaform/emit.hpp>
+#include <lambdaform/spec.hpp>
 
 namespace lambdaform::cli {
 
@@ -47,9 +49,14 @@ void problem(const std::string& message, const std::string& file, const char* ru
 /// Reads a whole file; on failure reports why (problem()) and returns false.
 bool read_file(const std::string& path, std::string& out);
 
-/// Writes `content` to `path` atomically: a temporary file in the same folder, flushed, then
-/// renamed over the target. On failure the target is untouched and `error` says why.
-bool write_file_atomic(const std::string& path, const std::string& content, std::string& error);
+/// Writes `content` to `path` atomically: a temporary file in the same folder, flushed (unless
+/// `sync` is false: the caller syncs later), then renamed over the target. On failure the target
+/// is untouched and `error` says why.
+bool write_file_atomic(const std::string& path, const std::string& content, std::string& error,
+                       bool sync = true);
+
+/// The template text of a compiled spec: the YAML validation already rendered, or a render.
+std::string rendered_text(SpecResult& r, Format format);
 
 /// A unified diff of two texts (3 lines of context), empty when they are equal.
 std::string unified_diff(const std::string& a, const std::string& b, const std::string& a_name,

@@ -104,18 +104,25 @@ Json tree_of(const std::optional<T>& v) {
 template <class T>
 Json tree_of(const std::vector<T>& v) {
   Json a = Json::array();
+  a.get_ref<Json::array_t&>().reserve(v.size());
   for (const auto& x : v) a.push_back(tree_of(x));
   return a;
 }
+// ordered_json's members are copied, subtrees and all, each time its vector grows (the pair's
+// const key makes the move constructor not noexcept): objects are sized before they are filled.
 template <class T>
 Json tree_of(const std::map<std::string, T>& m) {
   Json o = Json::object();
+  o.get_ref<Json::object_t&>().reserve(m.size());
   for (const auto& [k, x] : m) o[k] = tree_of(x);
   return o;
 }
 template <class T, std::enable_if_t<has_fields<T>::value, int>>
 Json tree_of(const T& s) {
   Json o = Json::object();
+  std::size_t set = 0;
+  for_each_field<T>([&](const auto& f) { set += is_set(s.*(f.member)) ? 1 : 0; });
+  o.get_ref<Json::object_t&>().reserve(set);
   for_each_field<T>([&](const auto& f) {
     const auto& m = s.*(f.member);
     if (is_set(m)) o[std::string(f.name)] = tree_of(m);
@@ -161,12 +168,12 @@ template <class T, std::enable_if_t<has_fields<T>::value, int> = 0>
 void check_fields(const T& s, const std::string& path, Sink& sink) {
   for_each_field<T>([&](const auto& f) {
     const auto& m = s.*(f.member);
-    const std::string child = path + "/" + std::string(f.name);
     if (!is_set(m)) {
       if (f.presence == Presence::required)
         sink.error("E3003", path, "required property " + std::string(f.name) + " is missing");
       return;
     }
+    const std::string child = path + "/" + std::string(f.name);  // only for fields that are set
     using M = std::decay_t<decltype(m)>;
     if constexpr (is_optional<M>::value) {
       check_literal(*m, f.constraint, f.name, child, sink);

@@ -25,4 +25,7 @@ inline void check_rules(const RawResource&, const std::string&, const RuleContex
 /// A compiled pattern from the sink's cache.
 const std::regex& cached_regex(Sink& sink, std::string_view pattern);
 
+/// std::regex_match of `s` against `pattern`, through a hand-written matcher when there is one.
+bool matches_pattern(Sink& sink, std::string_view pattern, const std::string& s);
+
 }  // namespace lambdaform::detail

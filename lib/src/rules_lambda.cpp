@@ -180,7 +180,7 @@ void check_environment(const Function& f, const std::string& path, Sink& sink) {
   std::size_t size = 0;
   for (const auto& [name, value] : *vars) {
     const std::string np = vp + "/" + pointer_token(name);
-    if (!std::regex_match(name, cached_regex(sink, "[a-zA-Z][a-zA-Z0-9_]+")))
+    if (!matches_pattern(sink, "[a-zA-Z][a-zA-Z0-9_]+", name))
       sink.error("E3031", np,
                  fmt::format("environment variable name '{}' must start with a letter, have at "
                              "least 2 characters and use only letters, digits and _",
@@ -215,9 +215,8 @@ void check_logging(const Function& f, const std::string& path, Sink& sink) {
 void check_role(const Function& f, const std::string& path, Sink& sink) {
   const std::string* role = lit(f.role);
   if (!role) return;
-  if (!std::regex_match(
-          *role,
-          cached_regex(sink, "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")))
+  if (!matches_pattern(sink, "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$",
+                       *role))
     sink.error(
         "E1156", path + "/Role",
         fmt::format("Role '{}' is not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME); "

@@ -6,15 +6,16 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <regex>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "lambdaform/package.hpp"
 #include "lambdaform/validate.hpp"
 #include "lambdaform/versioning.hpp"
+#include "patterns.hpp"
 #include "reflect.hpp"
 #include "suggest.hpp"
 #include "utf8.hpp"
@@ -99,7 +100,9 @@ class Compiler {
     diags_.push_back(
         Diagnostic{Severity::warning, std::move(rule), std::move(message), "", loc(at)});
   }
-  void map_path(const std::string& tpath, const YNode& n) { source_map_.emplace(tpath, loc(n)); }
+  void map_path(const std::string& tpath, const YNode& n) {
+    source_map_.emplace(tpath, LineColumn{n.line, n.column});
+  }
 
   // ---- shape checks ----
   bool expect(const YNode& n, YNode::Kind kind, std::string_view what) {
@@ -215,7 +218,11 @@ class Compiler {
   fs::path base_dir_;
   const SpecOptions& options_;
   Diagnostics diags_;
-  std::map<std::string, SourceLocation> source_map_;
+  // Template path → spec position; the file is always file_, added when a diagnostic is located.
+  struct LineColumn {
+    std::uint32_t line, column;
+  };
+  std::unordered_map<std::string, LineColumn> source_map_;
   Template t_;
 
   struct Network {
@@ -227,6 +234,7 @@ class Compiler {
   std::map<std::string, const YNode*> role_specs_;
   std::vector<std::pair<std::string, Value<std::string>>> stack_tags_;
   std::vector<std::string> function_names_;
+  std::set<std::string, std::less<>> function_name_set_;  // the same, for lookups
   bool default_outputs_ = true;
   struct PendingDeployment {
     std::string function;
@@ -280,8 +288,8 @@ std::optional<T> Compiler::literal(const YNode& n, const std::string& tpath) {
     return n.value;
   } else if constexpr (std::is_same_v<T, std::int64_t>) {
     // YAML 1.1 (CloudFormation, PyYAML) reads 0755 as octal 493, YAML 1.2 as 755: refuse the guess.
-    static const std::regex kLeadingZero("[-+]?0[0-9_]+");
-    if (n.is_plain() && std::regex_match(n.value, kLeadingZero)) {
+    constexpr std::string_view kLeadingZero = "[-+]?0[0-9_]+";
+    if (n.is_plain() && detail::matches_known_pattern(kLeadingZero, n.value)) {
       error(n, "LF3002",
             fmt::format(
                 "{} is ambiguous: YAML 1.1 reads a leading 0 as octal, YAML 1.2 as decimal; write "
@@ -439,8 +447,8 @@ SpecResult Compiler::run(std::string_view text) {
 
   if (const YNode* s = root.find("stack")) {
     if (auto name = plain_string(*s, "a stack name")) {
-      static const std::regex kStack("[a-zA-Z][-a-zA-Z0-9]{0,127}");
-      if (!std::regex_match(*name, kStack))
+      constexpr std::string_view kStack = "[a-zA-Z][-a-zA-Z0-9]{0,127}";
+      if (!detail::matches_known_pattern(kStack, *name))
         error(*s, "LF3009",
               fmt::format("stack name '{}' must start with a letter and use only letters, digits "
                           "and '-' (at most 128 characters)",
@@ -485,7 +493,9 @@ SpecResult Compiler::run(std::string_view text) {
       if (fns->entries.empty())
         error(*fns, "LF3003", "functions: is empty; declare at least one function");
       functions_node_ = fns;
+      function_names_.reserve(fns->entries.size());
       for (const auto& [k, v] : fns->entries) function_names_.push_back(k.value);
+      function_name_set_.insert(function_names_.begin(), function_names_.end());
       for (const auto& [k, v] : fns->entries) function(k.value, v);
     }
   } else {
@@ -499,6 +509,7 @@ SpecResult Compiler::run(std::string_view text) {
   if (has_errors(result.diagnostics)) return result;
   ValidateOptions vo;
   vo.today = options_.today;
+  vo.rendered_yaml = &result.yaml;
   Diagnostics template_diags = validate(t_, vo);
   locate(template_diags);
   by_position(template_diags);
@@ -514,7 +525,7 @@ void Compiler::locate(Diagnostics& ds) const {
     while (true) {
       auto it = source_map_.find(p);
       if (it != source_map_.end()) {
-        d.location = it->second;
+        d.location = SourceLocation{file_, it->second.line, it->second.column};
         break;
       }
       auto slash = p.rfind('/');
@@ -827,8 +838,8 @@ bool Compiler::valid_function_name(const std::string& name, const YNode& n) {
   for (const auto& [k, v] : functions_node_->entries)
     if (&v == &n) key = &k;
   const YNode& at = key ? *key : n;
-  static const std::regex kId("[A-Za-z0-9]{1,200}");
-  if (!std::regex_match(name, kId)) {
+  constexpr std::string_view kId = "[A-Za-z0-9]{1,200}";
+  if (!detail::matches_known_pattern(kId, name)) {
     error(at, "LF3010",
           fmt::format(
               "function name '{}' must be alphanumeric (A-Za-z0-9, at most 200 characters): it "
@@ -836,18 +847,21 @@ bool Compiler::valid_function_name(const std::string& name, const YNode& n) {
               name));
     return false;
   }
-  for (const auto& other : function_names_) {
-    for (const char* suffix : {"Role", "LogGroup", "Arn", "DeploymentGroup"})
-      if (other + suffix == name) {
-        error(at, "LF3010",
-              fmt::format("function name {} collides with the {} lambdaform generates for function "
-                          "{}; rename one",
-                          name,
-                          std::string(suffix) == "Role" ? "execution role"
-                                                        : std::string("resource ") + name,
-                          other));
-        return false;
-      }
+  // No suffix ends another, so at most one (function, suffix) pair can match: look it up.
+  for (std::string_view suffix : {"Role", "LogGroup", "Arn", "DeploymentGroup"}) {
+    if (name.size() < suffix.size() ||
+        std::string_view(name).substr(name.size() - suffix.size()) != suffix)
+      continue;
+    auto found =
+        function_name_set_.find(std::string_view(name).substr(0, name.size() - suffix.size()));
+    if (found != function_name_set_.end()) {
+      error(at, "LF3010",
+            fmt::format("function name {} collides with the {} lambdaform generates for function "
+                        "{}; rename one",
+                        name, suffix == "Role" ? "execution role" : std::string("resource ") + name,
+                        *found));
+      return false;
+    }
   }
   if (role_specs_.count(name)) {
     error(
@@ -1202,8 +1216,8 @@ std::optional<Value<std::string>> Compiler::alias_version(
           fmt::format("expected $LATEST, current or a version number, found {}", kind_name(n)));
     return std::nullopt;
   }
-  static const std::regex kNumber("[1-9][0-9]*");
-  if (n.value == "$LATEST" || std::regex_match(n.value, kNumber))
+  constexpr std::string_view kNumber = "[1-9][0-9]*";
+  if (n.value == "$LATEST" || detail::matches_known_pattern(kNumber, n.value))
     return Value<std::string>(n.value);
   if (n.value == "current") {
     if (!current) {
@@ -1794,11 +1808,17 @@ SpecResult compile_spec_file(const std::string& path, const SpecOptions& options
   if (fs::is_directory(path, ec)) return fail("this is a directory, not a spec file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("cannot read the spec: no such file or no permission");
+  // At most max_spec_bytes + 1 bytes (compile_spec reports a bigger spec), read in chunks: a
+  // buffer of the full limit would be zero-filled and touched for every spec.
   std::string text;
-  text.resize(options.max_spec_bytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) return fail("cannot read the spec");
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  const std::size_t limit = options.max_spec_bytes + 1;
+  char chunk[65536];
+  while (text.size() < limit) {
+    in.read(chunk, static_cast<std::streamsize>(std::min(sizeof chunk, limit - text.size())));
+    if (in.bad()) return fail("cannot read the spec");
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (!in) break;
+  }
   return compile_spec(text, path, options);
 }
 

@@ -37,9 +37,10 @@ void apply_override(Json& resource, const Override& o) {
 
 Json detail::resource_tree(const Resource& r) {
   Json j = Json::object();
-  j["Type"] = std::string(type_name(r.body));
   Json attrs = detail::tree_of(r.attributes);
-  for (auto it = attrs.begin(); it != attrs.end(); ++it) j[it.key()] = it.value();
+  j.get_ref<Json::object_t&>().reserve(attrs.size() + 2);  // + Type and Properties
+  j["Type"] = std::string(type_name(r.body));
+  for (auto it = attrs.begin(); it != attrs.end(); ++it) j[it.key()] = std::move(it.value());
   Json props = std::visit(
       [](const auto& b) -> Json {
         using B = std::decay_t<decltype(b)>;
@@ -67,6 +68,8 @@ Json to_tree(const Template& t) {
   if (!t.mappings.empty()) j["Mappings"] = t.mappings;
   if (!t.conditions.empty()) j["Conditions"] = t.conditions;
   Json& rs = j["Resources"] = Json::object();
+  // ordered_json's elements copy (not move) when its vector grows: size it once.
+  rs.get_ref<Json::object_t&>().reserve(t.resources.size());
   for (const auto& r : t.resources) rs[r.logical_id] = detail::resource_tree(r);
   if (!t.outputs.empty()) {
     Json& os = j["Outputs"] = Json::object();

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "lambdaform/emit.hpp"
+#include "patterns.hpp"
 #include "rules.hpp"
 #include "utf8.hpp"
 
@@ -20,6 +21,11 @@ const std::regex& cached_regex(Sink& sink, std::string_view pattern) {
   if (it == sink.regexes.end())
     it = sink.regexes.emplace(pattern, std::regex(pattern.begin(), pattern.end())).first;
   return it->second;
+}
+
+bool matches_pattern(Sink& sink, std::string_view pattern, const std::string& s) {
+  if (auto known = match_known_pattern(pattern, s)) return *known;
+  return std::regex_match(s, cached_regex(sink, pattern));
 }
 
 namespace {
@@ -46,7 +52,7 @@ void check_string_item(const std::string& s, const Constraint& c, std::string_vi
                        const std::string& path, Sink& sink) {
   if (!c.one_of.empty() && !in_list(s, c.one_of))
     sink.error("E3030", path, fmt::format("{} '{}' is not one of: {}", name, s, list_of(c.one_of)));
-  if (!c.pattern.empty() && !std::regex_match(s, cached_regex(sink, c.pattern)))
+  if (!c.pattern.empty() && !matches_pattern(sink, c.pattern, s))
     sink.error("E3031", path,
                fmt::format("{} '{}' does not match the pattern {}", name, s, c.pattern));
 }
@@ -154,32 +160,31 @@ struct Names {
   std::set<std::string> conditions;
 };
 
+// Where a walk of the tree is: object keys and array indices, turned into a JSON pointer only
+// for a finding (most templates have none).
+struct PathStep {
+  const std::string* key;  // null for an array index
+  std::size_t index;
+};
+
+std::string pointer_of(const std::vector<PathStep>& at) {
+  std::string out;
+  for (const auto& step : at)
+    out += "/" + (step.key ? pointer_token(*step.key) : std::to_string(step.index));
+  return out;
+}
+
 // Walks a subtree for references: reports unknown targets and collects resource dependencies.
 class RefWalker {
  public:
   RefWalker(const Names& names, Sink& sink) : names_(names), sink_(sink) {}
   std::set<std::string> deps;
 
-  void walk(const Json& j, const std::string& path, const std::set<std::string>& sub_vars = {}) {
-    if (j.is_array()) {
-      for (std::size_t i = 0; i < j.size(); ++i)
-        walk(j[i], path + "/" + std::to_string(i), sub_vars);
-      return;
-    }
-    if (!j.is_object()) return;
-    if (j.size() == 1) {
-      const std::string& key = j.begin().key();
-      const Json& arg = j.begin().value();
-      const std::string ap = path + "/" + pointer_token(key);
-      if (key == "Ref" && arg.is_string()) return ref(arg.get<std::string>(), ap);
-      if (key == "Fn::GetAtt") return get_att(arg, ap);
-      if (key == "Fn::Sub") return sub(arg, ap);
-      if (key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string())
-        condition(arg[0].get<std::string>(), ap + "/0");
-      if (key == "Condition" && arg.is_string()) return condition(arg.get<std::string>(), ap);
-    }
-    for (auto it = j.begin(); it != j.end(); ++it)
-      walk(it.value(), path + "/" + pointer_token(it.key()), sub_vars);
+  /// Walks `j`, the node at JSON pointer `base`.
+  void walk(const Json& j, std::string base) {
+    base_ = std::move(base);
+    at_.clear();
+    node(j);
   }
 
   void condition(const std::string& name, const std::string& path) {
@@ -188,18 +193,64 @@ class RefWalker {
   }
 
  private:
-  void ref(const std::string& target, const std::string& path) {
+  std::string path() const { return base_ + pointer_of(at_); }
+
+  // Walks the child at key or index `step`.
+  void child(const Json& j, PathStep step) {
+    at_.push_back(step);
+    node(j);
+    at_.pop_back();
+  }
+
+  void node(const Json& j) {
+    if (j.is_array()) {
+      for (std::size_t i = 0; i < j.size(); ++i) child(j[i], {nullptr, i});
+      return;
+    }
+    if (!j.is_object()) return;
+    if (j.size() == 1) {
+      const std::string& key = j.begin().key();
+      const Json& arg = j.begin().value();
+      at_.push_back({&key, 0});
+      bool done = true;
+      if (key == "Ref" && arg.is_string())
+        ref(arg.get_ref<const std::string&>());
+      else if (key == "Fn::GetAtt")
+        get_att(arg);
+      else if (key == "Fn::Sub")
+        sub(arg);
+      else if (key == "Condition" && arg.is_string())
+        condition_here(arg.get_ref<const std::string&>());
+      else
+        done = false;
+      if (!done && key == "Fn::If" && arg.is_array() && !arg.empty() && arg[0].is_string()) {
+        at_.push_back({nullptr, 0});
+        condition_here(arg[0].get_ref<const std::string&>());
+        at_.pop_back();
+      }
+      at_.pop_back();
+      if (done) return;
+    }
+    for (auto it = j.begin(); it != j.end(); ++it) child(it.value(), {&it.key(), 0});
+  }
+
+  void condition_here(const std::string& name) {
+    if (!names_.conditions.count(name))
+      sink_.error("E8002", path(), fmt::format("condition {} is not defined in Conditions", name));
+  }
+
+  void ref(const std::string& target) {
     if (names_.resources.count(target)) {
       deps.insert(target);
       return;
     }
     if (names_.parameters.count(target) || is_pseudo_parameter(target)) return;
-    sink_.error("E1020", path,
+    sink_.error("E1020", path(),
                 fmt::format("Ref to {}, which is not a parameter, a resource or a pseudo parameter",
                             target));
   }
 
-  void get_att(const Json& arg, const std::string& path) {
+  void get_att(const Json& arg) {
     std::string id, attr;
     if (arg.is_string()) {
       const std::string& s = arg.get_ref<const std::string&>();
@@ -211,19 +262,18 @@ class RefWalker {
       if (arg[1].is_string())
         attr = arg[1].get<std::string>();
       else
-        walk(arg[1], path + "/1");
+        child(arg[1], {nullptr, 1});
     } else {
-      sink_.error("E1010", path, "Fn::GetAtt takes [LogicalId, Attribute]");
+      sink_.error("E1010", path(), "Fn::GetAtt takes [LogicalId, Attribute]");
       return;
     }
-    check_att(id, attr, arg.is_string() || (arg.is_array() && arg[1].is_string()), path);
+    check_att(id, attr, arg.is_string() || (arg.is_array() && arg[1].is_string()));
   }
 
-  void check_att(const std::string& id, const std::string& attr, bool attr_known,
-                 const std::string& path) {
+  void check_att(const std::string& id, const std::string& attr, bool attr_known) {
     auto it = names_.resources.find(id);
     if (it == names_.resources.end()) {
-      sink_.error("E1010", path,
+      sink_.error("E1010", path(),
                   fmt::format("Fn::GetAtt of {}, which is not a resource in this template", id));
       return;
     }
@@ -240,7 +290,7 @@ class RefWalker {
     }
     std::string list;
     for (char c : attrs) list += c == '|' ? std::string(", ") : std::string(1, c);
-    sink_.error("E1010", path,
+    sink_.error("E1010", path(),
                 fmt::format("{} ({}) has no attribute {}; it has: {}", id, it->second, attr, list));
   }
 
@@ -254,7 +304,7 @@ class RefWalker {
     return {};
   }
 
-  void sub(const Json& arg, const std::string& path) {
+  void sub(const Json& arg) {
     std::set<std::string> vars;
     const Json* text = &arg;
     if (arg.is_array() && arg.size() == 2) {
@@ -262,11 +312,13 @@ class RefWalker {
       if (arg[1].is_object())
         for (auto it = arg[1].begin(); it != arg[1].end(); ++it) {
           vars.insert(it.key());
-          walk(it.value(), path + "/1/" + pointer_token(it.key()));
+          at_.push_back({nullptr, 1});
+          child(it.value(), {&it.key(), 0});
+          at_.pop_back();
         }
     }
     if (!text->is_string()) {
-      walk(*text, path);
+      node(*text);
       return;
     }
     const std::string& s = text->get_ref<const std::string&>();
@@ -278,11 +330,11 @@ class RefWalker {
       if (vars.count(name)) continue;
       auto dot = name.find('.');
       if (dot != std::string::npos && !is_pseudo_parameter(name)) {
-        check_att(name.substr(0, dot), name.substr(dot + 1), true, path);
+        check_att(name.substr(0, dot), name.substr(dot + 1), true);
       } else if (names_.resources.count(name)) {
         deps.insert(name);
       } else if (!names_.parameters.count(name) && !is_pseudo_parameter(name)) {
-        sink_.error("E1019", path,
+        sink_.error("E1019", path(),
                     fmt::format("Fn::Sub names ${{{}}}, which is not a parameter, a resource, a "
                                 "pseudo parameter or a Sub variable",
                                 name));
@@ -292,20 +344,27 @@ class RefWalker {
 
   const Names& names_;
   Sink& sink_;
+  std::string base_;
+  std::vector<PathStep> at_;
 };
 
-void check_utf8(const Json& j, const std::string& path, Sink& sink) {
+void check_utf8(const Json& j, std::vector<PathStep>& at, Sink& sink) {
   if (j.is_string()) {
     if (!detail::valid_utf8(j.get_ref<const std::string&>()))
-      sink.error("LF1001", path, "the string is not valid UTF-8");
+      sink.error("LF1001", pointer_of(at), "the string is not valid UTF-8");
   } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i)
-      check_utf8(j[i], path + "/" + std::to_string(i), sink);
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      at.push_back({nullptr, i});
+      check_utf8(j[i], at, sink);
+      at.pop_back();
+    }
   } else if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      const std::string child = path + "/" + pointer_token(it.key());
-      if (!detail::valid_utf8(it.key())) sink.error("LF1001", child, "the key is not valid UTF-8");
-      check_utf8(it.value(), child, sink);
+      at.push_back({&it.key(), 0});
+      if (!detail::valid_utf8(it.key()))
+        sink.error("LF1001", pointer_of(at), "the key is not valid UTF-8");
+      check_utf8(it.value(), at, sink);
+      at.pop_back();
     }
   }
 }
@@ -485,9 +544,11 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
     RefWalker w(names, sink);
     w.walk(tree["Conditions"], "/Conditions");
   }
-  check_utf8(tree, "", sink);
+  std::vector<PathStep> at;
+  check_utf8(tree, at, sink);
 
-  const std::size_t size = to_yaml(tree).size();
+  std::string yaml = to_yaml(tree);
+  const std::size_t size = yaml.size();
   if (size > kTemplateLimit)
     sink.error(
         "E1002", "",
@@ -499,6 +560,7 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
         fmt::format("the rendered template is {} bytes, above the {} bytes CloudFormation "
                     "accepts inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET`",
                     size, kInlineTemplateLimit));
+  if (options.rendered_yaml) *options.rendered_yaml = std::move(yaml);
   return out;
 }
 

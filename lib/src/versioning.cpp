@@ -88,8 +88,10 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
   if (resource.contains("Properties"))
     for (auto it = resource["Properties"].begin(); it != resource["Properties"].end(); ++it) {
       if (!is_locked(it.key())) continue;
-      locked[it.key()] =
-          nlohmann::json::parse(resolve(it.value(), params, declared, unresolved).dump());
+      // A deep conversion, not a dump() + parse() round trip: the same sorted tree.
+      locked[it.key()] = declared.empty() && params.empty()
+                             ? nlohmann::json(it.value())  // nothing to resolve
+                             : nlohmann::json(resolve(it.value(), params, declared, unresolved));
       h.properties.push_back(it.key());
     }
   std::sort(h.properties.begin(), h.properties.end());

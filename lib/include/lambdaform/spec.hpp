@@ -39,6 +39,9 @@ struct SpecResult {
   Diagnostics diagnostics;
   /// The spec's text, for showing source lines under diagnostics.
   std::string source;
+  /// The template rendered as YAML, exactly render(*tmpl, Format::yaml), when validation
+  /// rendered it (it measures the template's size); empty otherwise. Saves a second render.
+  std::string yaml;
   /// True when the spec file itself could not be read (missing, a directory, ...).
   bool unreadable = false;
   /// True when any diagnostic is an error.

@@ -12,6 +12,9 @@ namespace lambdaform {
 struct ValidateOptions {
   /// Today's date as YYYY-MM-DD, for the deprecated-runtime table; empty means the system date.
   std::string today;
+  /// When set, receives the template rendered as YAML, exactly render(t, Format::yaml):
+  /// validate() renders it to check the template's size, so a caller can reuse it.
+  std::string* rendered_yaml = nullptr;
 };
 
 /// Every problem found in `t`, in a deterministic order: each resource's property checks in
