@@ -97,13 +97,14 @@ Plan plan(const Json& old_tree, const Json& new_tree) {
     const auto& n = new_versions[f];
     std::set_difference(n.begin(), n.end(), o.begin(), o.end(), std::back_inserter(c.published));
     std::set_difference(o.begin(), o.end(), n.begin(), n.end(), std::back_inserter(c.dropped));
+    c.new_function = !old_rs.contains(f) && new_rs.contains(f);
     const Json& op = properties_of(old_rs, f);
     const Json& np = properties_of(new_rs, f);
     std::set<std::string> keys;
     for (auto it = op.begin(); it != op.end(); ++it) keys.insert(it.key());
     for (auto it = np.begin(); it != np.end(); ++it) keys.insert(it.key());
     const auto& unlocked = non_locked_properties();
-    for (const auto& k : keys) {
+    for (const auto& k : c.new_function ? std::set<std::string>() : keys) {
       if (std::find(unlocked.begin(), unlocked.end(), k) != unlocked.end()) continue;
       if (member(op, k.c_str()) != member(np, k.c_str())) c.changed.push_back(k);
     }
@@ -136,7 +137,8 @@ std::string format_plan(const Plan& p) {
   for (const auto& c : p.versions) {
     if (!c.published.empty()) {
       std::string why =
-          c.changed.empty()
+          c.new_function ? "the function is new"
+          : c.changed.empty()
               ? "the version hash changed (hash input outside the properties, e.g. a --param value)"
               : fmt::format("{} changed", fmt::join(c.changed, ", "));
       out += fmt::format("- **{}** publishes {} because {}\n", c.function,

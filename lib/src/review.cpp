@@ -637,9 +637,11 @@ std::string format_review_markdown(const Review& r) {
   std::string versions;
   for (const auto& v : r.versions.versions) {
     if (!v.published.empty())
-      versions += fmt::format(
-          "- **{}** publishes {}{}\n", v.function, fmt::join(v.published, ", "),
-          v.changed.empty() ? "" : fmt::format(" because {} changed", show_paths(v.changed)));
+      versions += fmt::format("- **{}** publishes {}{}\n", v.function, fmt::join(v.published, ", "),
+                              v.new_function ? " (the function is new)"
+                              : v.changed.empty()
+                                  ? ""
+                                  : fmt::format(" because {} changed", show_paths(v.changed)));
     if (!v.dropped.empty())
       versions += fmt::format("- {}: {} leave the template (published versions are retained)\n",
                               v.function, fmt::join(v.dropped, ", "));
@@ -721,7 +723,8 @@ Json review_to_json(const Review& r) {
       versions.push_back({{"function", v.function},
                           {"published", v.published},
                           {"dropped", v.dropped},
-                          {"because", v.changed}});
+                          {"because", v.changed},
+                          {"new_function", v.new_function}});
   j["versions"] = std::move(versions);
   Json aliases = Json::array();
   for (const auto& m : r.versions.aliases)

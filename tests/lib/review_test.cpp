@@ -140,7 +140,7 @@ TEST_CASE("Review: JSON for bots", "[review]") {
       R"([{"alias":"FnAliaslive","name":"live","from":"FnVersionaaaaaaaaaa","to":"FnVersionbbbbbbbbbb + 10% FnVersionaaaaaaaaaa"}])");
   CHECK(
       j["versions"].dump() ==
-      R"([{"function":"Fn","published":["FnVersionbbbbbbbbbb"],"dropped":[],"because":["Timeout"]}])");
+      R"([{"function":"Fn","published":["FnVersionbbbbbbbbbb"],"dropped":[],"because":["Timeout"],"new_function":false}])");
   CHECK(j["capabilities"].dump() == R"({"old":["CAPABILITY_IAM"],"new":["CAPABILITY_NAMED_IAM"]})");
   CHECK(j["other"].dump() == R"(["Parameters.Stage.Default"])");
 }

@@ -308,6 +308,17 @@ TEST_CASE("Plan: which versions publish and why, which aliases move", "[versions
             v1 + " → " + v2 + "\n");
 }
 
+TEST_CASE("Plan: a new function's first version is published because the function is new",
+          "[versions][plan]") {
+  auto r = compile(kHead + kBase);
+  Plan p = plan(Json::object(), to_tree(*r.tmpl));
+  REQUIRE(p.versions.size() == 1);
+  CHECK(p.versions[0].new_function);
+  CHECK(p.versions[0].changed.empty());
+  CHECK(format_plan(p).find("- **Fn** publishes " + p.versions[0].published[0] +
+                            " because the function is new\n") != std::string::npos);
+}
+
 TEST_CASE("Plan: the old template is read from YAML with short-form intrinsics",
           "[versions][plan]") {
   auto r = compile(kHead + kBase);

@@ -18,6 +18,7 @@ struct VersionChange {
   std::vector<std::string> published;  ///< Version logical ids new in this render.
   std::vector<std::string> dropped;    ///< Version logical ids only in the old template (retained).
   std::vector<std::string> changed;    ///< Version-locked properties whose value changed.
+  bool new_function = false;           ///< Not in the old template: the first version.
 };
 
 /// What happens to one alias.
