@@ -2,40 +2,47 @@
 
 namespace lambdaform::detail {
 
+namespace {
+
+// The code point of the well-formed UTF-8 sequence at s[i] (i < s.size()) and its length, or
+// length 0 when the bytes there are not one (overlong, surrogate, above U+10FFFF, truncated).
+struct Decoded {
+  char32_t cp;
+  std::size_t len;
+};
+
+Decoded decode_one(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = byte(i);
+  if (b < 0x80) return {b, 1};
+  const std::size_t len = (b >= 0xC2 && b <= 0xDF)   ? 2
+                          : (b >= 0xE0 && b <= 0xEF) ? 3
+                          : (b >= 0xF0 && b <= 0xF4) ? 4
+                                                     : 0;
+  if (len == 0 || i + len > s.size()) return {0, 0};
+  char32_t cp = len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+  for (std::size_t k = 1; k < len; ++k) {
+    const unsigned char c = byte(i + k);
+    if ((c & 0xC0) != 0x80) return {0, 0};
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+    return {0, 0};
+  return {cp, len};
+}
+
+}  // namespace
+
 std::u32string decode_utf8(std::string_view s) {
   // At most one code point per byte: fill a sized buffer, then cut it to what was written.
   std::u32string out(s.size(), U'\0');
   char32_t* o = out.data();
-  std::size_t i = 0;
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  while (i < s.size()) {
-    unsigned char b = byte(i);
-    if (b < 0x80) {
-      *o++ = b;
-      ++i;
-      continue;
-    }
-    int len = (b >= 0xC2 && b <= 0xDF)   ? 2
-              : (b >= 0xE0 && b <= 0xEF) ? 3
-              : (b >= 0xF0 && b <= 0xF4) ? 4
-                                         : 0;
-    char32_t cp = len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-    bool ok = len != 0 && i + static_cast<std::size_t>(len) <= s.size();
-    for (int k = 1; ok && k < len; ++k) {
-      unsigned char c = byte(i + static_cast<std::size_t>(k));
-      if ((c & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    if (ok && ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-               (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))))
-      ok = false;
-    if (!ok) {
-      *o++ = char32_t{0xFFFD};
-      ++i;  // resynchronise on the next byte
-      continue;
-    }
-    *o++ = cp;
-    i += static_cast<std::size_t>(len);
+  for (std::size_t i = 0; i < s.size();) {
+    const Decoded d = decode_one(s, i);
+    // An invalid byte becomes U+FFFD; decoding resynchronises on the next byte.
+    *o++ = d.len ? d.cp : char32_t{0xFFFD};
+    i += d.len ? d.len : 1;
   }
   out.resize(static_cast<std::size_t>(o - out.data()));
   return out;
@@ -87,29 +94,10 @@ std::string encode_utf8(const std::u32string& cps) {
 
 bool valid_utf8(std::string_view s) {
   // What decode_utf8 accepts without a U+FFFD, checked in place: no allocation per string.
-  std::size_t i = 0;
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  while (i < s.size()) {
-    unsigned char b = byte(i);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    int len = (b >= 0xC2 && b <= 0xDF)   ? 2
-              : (b >= 0xE0 && b <= 0xEF) ? 3
-              : (b >= 0xF0 && b <= 0xF4) ? 4
-                                         : 0;
-    if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) return false;
-    char32_t cp = len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
-    for (int k = 1; k < len; ++k) {
-      unsigned char c = byte(i + static_cast<std::size_t>(k));
-      if ((c & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-      return false;
-    i += static_cast<std::size_t>(len);
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = decode_one(s, i).len;
+    if (len == 0) return false;
+    i += len;
   }
   return true;
 }
