@@ -1,8 +1,12 @@
 #pragma once
 // Shared helpers for the tests: a small valid template and diagnostics as comparable text.
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -86,6 +90,29 @@ inline lf::SpecResult compile(const std::string& text, lf::SpecOptions o = {}) {
   if (o.today.empty()) o.today = "2026-11-27";
   return lf::compile_spec(text, "stack.yaml", o);
 }
+
+/// A fresh temporary folder (mkdtemp), removed with everything in it at the end of the test.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    std::string t = (std::filesystem::temp_directory_path() / "lf-test-XXXXXX").string();
+    if (!::mkdtemp(t.data())) throw std::runtime_error("mkdtemp failed");
+    path = t;
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  /// Writes `content` to `rel` below the folder (creating folders), mode 0755 or 0600.
+  void write(const std::string& rel, const std::string& content, bool exec = false) const {
+    std::filesystem::create_directories((path / rel).parent_path());
+    std::ofstream(path / rel, std::ios::binary) << content;
+    std::filesystem::permissions(
+        path / rel, exec ? std::filesystem::perms(0755) : std::filesystem::perms(0600));
+  }
+};
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

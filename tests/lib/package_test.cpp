@@ -11,30 +11,15 @@
 #include <catch2/catch.hpp>
 #include <lambdaform/lambdaform.hpp>
 
+#include "support.hpp"
+
 using namespace lambdaform;
 using V = std::vector<std::string>;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A temporary folder, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "lf-package-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()));
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  void write(const std::string& rel, const std::string& content, bool exec = false) const {
-    fs::create_directories((path / rel).parent_path());
-    std::ofstream(path / rel, std::ios::binary) << content;
-    fs::permissions(path / rel, exec ? fs::perms(0755) : fs::perms(0600));
-  }
-};
+using lftest::TempDir;
 
 std::string build(const fs::path& dir) {
   PackageResult r = build_package(dir.string());

@@ -14,25 +14,12 @@ namespace fs = std::filesystem;
 namespace {
 
 // A fresh folder holding stack.yaml's neighbours: src/app.py (the handler module).
-struct SpecDir {
-  fs::path root;
-  explicit SpecDir(const std::string& name) {
-    root = fs::temp_directory_path() / ("lf-package-spec-" + name);
-    fs::remove_all(root);
-    fs::create_directories(root / "src");
-    write("src/app.py", "def handler(event, context):\n    return 1\n");
-  }
-  ~SpecDir() {
-    std::error_code ec;
-    fs::remove_all(root, ec);
-  }
-  void write(const std::string& rel, const std::string& text) const {
-    std::ofstream(root / rel, std::ios::binary) << text;
-  }
+struct SpecDir : lftest::TempDir {
+  SpecDir() { write("src/app.py", "def handler(event, context):\n    return 1\n"); }
   // Diagnostics as text, with the folder left out of the file name.
   std::vector<std::string> lines(const SpecResult& r) const {
     auto out = lftest::lines(r.diagnostics);
-    const std::string prefix = (root / "").string();
+    const std::string prefix = (path / "").string();
     for (auto& l : out)
       if (l.rfind(prefix, 0) == 0) l.erase(0, prefix.size());
     return out;
@@ -44,7 +31,7 @@ struct SpecDir {
         "stack: demo\nfunctions:\n  Ingest:\n    runtime: python3.12\n"
         "    handler: " +
         handler + "\n    code: " + code_line + "\n";
-    return compile_spec(text, (root / "stack.yaml").string(), o);
+    return compile_spec(text, (path / "stack.yaml").string(), o);
   }
 };
 
@@ -63,11 +50,11 @@ std::string s3_key(const SpecResult& r) {
 
 TEST_CASE("Spec: package DIR becomes S3Bucket + a key named after the zip's SHA-256",
           "[spec][code][package]") {
-  SpecDir d("key");
+  SpecDir d;
   auto r = d.compile("{package: src, s3_bucket: artifacts}");
   REQUIRE(r.diagnostics.empty());
   REQUIRE(r.tmpl);
-  const auto built = build_package((d.root / "src").string());
+  const auto built = build_package((d.path / "src").string());
   REQUIRE(built.package);
   CHECK(s3_key(r) == "lambdaform/Ingest-" + built.package->sha256 + ".zip");
   CHECK(std::regex_match(s3_key(r), std::regex("lambdaform/Ingest-[0-9a-f]{64}\\.zip")));
@@ -77,14 +64,14 @@ TEST_CASE("Spec: package DIR becomes S3Bucket + a key named after the zip's SHA-
 
 TEST_CASE("Spec: package keys follow s3_prefix and change exactly when the code does",
           "[spec][code][package]") {
-  SpecDir d("prefix");
+  SpecDir d;
   const std::string first = s3_key(d.compile("{package: src, s3_bucket: b, s3_prefix: builds/}"));
   CHECK(first.rfind("builds/Ingest-", 0) == 0);
   // Same bytes written again (new mtime): same key.
   d.write("src/app.py", "def handler(event, context):\n    return 1\n");
   CHECK(s3_key(d.compile("{package: src, s3_bucket: b, s3_prefix: builds/}")) == first);
   // Junk is left out of the zip, so it does not move the key either.
-  fs::create_directories(d.root / "src" / "__pycache__");
+  fs::create_directories(d.path / "src" / "__pycache__");
   d.write("src/__pycache__/app.cpython-312.pyc", "junk");
   CHECK(s3_key(d.compile("{package: src, s3_bucket: b, s3_prefix: builds/}")) == first);
   // One byte changed: a new key.
@@ -93,7 +80,7 @@ TEST_CASE("Spec: package keys follow s3_prefix and change exactly when the code 
 }
 
 TEST_CASE("Spec: package needs s3_bucket and takes no other code form", "[spec][code][package]") {
-  SpecDir d("forms");
+  SpecDir d;
   CHECK(d.lines(d.compile("{package: src}")) ==
         V{"stack.yaml:6:11: error: package code needs s3_bucket: the bucket `lambdaform package` "
           "uploads the zip to [LF3004]"});
@@ -105,7 +92,7 @@ TEST_CASE("Spec: package needs s3_bucket and takes no other code form", "[spec][
 }
 
 TEST_CASE("Spec: a package outside the spec's folder is LF3006", "[spec][code][package]") {
-  SpecDir d("outside");
+  SpecDir d;
   CHECK(d.lines(d.compile("{package: ../, s3_bucket: b}")) ==
         V{"stack.yaml:6:21: error: package '../' is outside the spec's folder; move it there or "
           "pass --allow-outside-files [LF3006]"});
@@ -113,7 +100,7 @@ TEST_CASE("Spec: a package outside the spec's folder is LF3006", "[spec][code][p
 
 TEST_CASE("Spec: a missing package folder is LF7001 at the folder's name",
           "[spec][code][package]") {
-  SpecDir d("missing");
+  SpecDir d;
   auto r = d.compile("{package: nope, s3_bucket: b}");
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(r.diagnostics[0].rule == "LF7001");
@@ -124,7 +111,7 @@ TEST_CASE("Spec: a missing package folder is LF7001 at the folder's name",
 
 TEST_CASE("Spec: a handler module missing from the package root is warning LF7003",
           "[spec][code][package]") {
-  SpecDir d("handler");
+  SpecDir d;
   auto r = d.compile("{package: src, s3_bucket: artifacts}", "main.handler");
   CHECK(d.lines(r) ==
         V{"stack.yaml:6:21: warning: handler main.handler needs main.py at the package root, "
