@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -113,6 +114,24 @@ struct TempDir {
         path / rel, exec ? std::filesystem::perms(0755) : std::filesystem::perms(0600));
   }
 };
+
+/// What a command printed on stdout and its pclose() status.
+struct CommandOutput {
+  std::string out;
+  int status = -1;
+};
+
+/// Runs `command` with popen (a shell command line) and collects its stdout.
+inline CommandOutput run_command(const std::string& command) {
+  CommandOutput r;
+  std::FILE* p = ::popen(command.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  r.status = ::pclose(p);
+  return r;
+}
 
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

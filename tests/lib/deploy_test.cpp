@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <lambdaform/lambdaform.hpp>
 
+#include "support.hpp"
+
 using namespace lambdaform;
 using V = std::vector<std::string>;
 
@@ -17,15 +19,9 @@ Json resources(const std::string& json) {
 
 // Runs `sh -c SCRIPT` and returns its stdout.
 std::string sh(const std::string& script) {
-  std::string cmd = "sh -c " + shell_quote(script);
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  REQUIRE(::pclose(p) == 0);
-  return out;
+  const lftest::CommandOutput r = lftest::run_command("sh -c " + shell_quote(script));
+  REQUIRE(r.status == 0);
+  return r.out;
 }
 
 DeployInput input(std::size_t bytes = 1000) {

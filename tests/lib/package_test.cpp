@@ -204,15 +204,10 @@ TEST_CASE("Package: Python's zipfile reads it, handler module at the root", "[pa
       "exec(z.read('app.py'), ns)\n"
       "print(ns['handler']({}, None))\n";
   std::ofstream(d.path / "check.py") << script;
-  std::string cmd = "python3 " + (d.path / "check.py").string() + " " + zip.string();
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  CHECK(::pclose(p) == 0);
-  CHECK(out ==
+  const lftest::CommandOutput r =
+      lftest::run_command("python3 " + (d.path / "check.py").string() + " " + zip.string());
+  CHECK(r.status == 0);
+  CHECK(r.out ==
         "a.txt (1980, 1, 1, 0, 0, 0) 0o100644 0 8 2\n"
         "app.py (1980, 1, 1, 0, 0, 0) 0o100644 0 8 53\n"
         "bin/run (1980, 1, 1, 0, 0, 0) 0o100755 0 8 18\n"
