@@ -191,6 +191,8 @@ class Compiler {
   void roles(const YNode& n);
   void function(const std::string& name, const YNode& n);
   bool valid_function_name(const std::string& name, const YNode& n);
+  std::optional<fs::path> inside_spec_dir(const YNode& at, const std::string& rel,
+                                          std::string_view what);
   void code(Function& f, const YNode& n, const std::string& tpath);
   void vpc(const std::string& name, Function& f, const YNode& n, Role* generated,
            const std::string& tpath);
@@ -914,6 +916,26 @@ void Compiler::apply_tags(std::optional<Value<List<Tag>>>& tags,
   tags = list;
 }
 
+// `rel` (written at `at` for `what`) resolved against the spec's folder; std::nullopt, with
+// LF3006, when it leaves that folder and --allow-outside-files is not given.
+std::optional<fs::path> Compiler::inside_spec_dir(const YNode& at, const std::string& rel,
+                                                  std::string_view what) {
+  const fs::path p(rel);
+  fs::path full = p.is_absolute() ? p : base_dir_ / p;
+  std::error_code ec;
+  const fs::path inside =
+      fs::weakly_canonical(full, ec).lexically_relative(fs::weakly_canonical(base_dir_, ec));
+  if (!options_.allow_files_outside_spec_dir &&
+      (inside.empty() || *inside.begin() == ".." || p.is_absolute())) {
+    error(at, "LF3006",
+          fmt::format("{} '{}' is outside the spec's folder; move it there or pass "
+                      "--allow-outside-files",
+                      what, rel));
+    return std::nullopt;
+  }
+  return full;
+}
+
 void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
   map_path(tpath, n);
   if (!expect(n, YNode::Kind::mapping,
@@ -965,19 +987,9 @@ void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
     }
     auto rel = plain_string(*pkg, "a directory path");
     if (!rel) return;
-    fs::path p = fs::path(*rel);
-    fs::path full = p.is_absolute() ? p : base_dir_ / p;
-    std::error_code ec;
-    fs::path inside =
-        fs::weakly_canonical(full, ec).lexically_relative(fs::weakly_canonical(base_dir_, ec));
-    if (!options_.allow_files_outside_spec_dir &&
-        (inside.empty() || *inside.begin() == ".." || p.is_absolute())) {
-      error(*pkg, "LF3006",
-            fmt::format("package '{}' is outside the spec's folder; move it there or pass "
-                        "--allow-outside-files",
-                        *rel));
-      return;
-    }
+    auto located = inside_spec_dir(*pkg, *rel, "package");
+    if (!located) return;
+    const fs::path full = *located;
     std::string key_prefix(kDefaultPackagePrefix);
     if (prefix)
       if (auto x = plain_string(*prefix, "an S3 key prefix")) key_prefix = *x;
@@ -1015,20 +1027,10 @@ void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
     map_path(tpath + "/ZipFile", *file);
     auto rel = plain_string(*file, "a file path");
     if (!rel) return;
-    fs::path p = fs::path(*rel);
-    fs::path full = p.is_absolute() ? p : base_dir_ / p;
+    auto located = inside_spec_dir(*file, *rel, "inline_file");
+    if (!located) return;
+    const fs::path full = *located;
     std::error_code ec;
-    fs::path canon = fs::weakly_canonical(full, ec);
-    fs::path base = fs::weakly_canonical(base_dir_, ec);
-    auto rel_to_base = canon.lexically_relative(base);
-    if (!options_.allow_files_outside_spec_dir &&
-        (rel_to_base.empty() || *rel_to_base.begin() == ".." || p.is_absolute())) {
-      error(*file, "LF3006",
-            fmt::format("inline_file '{}' is outside the spec's folder; move it there or pass "
-                        "--allow-outside-files",
-                        *rel));
-      return;
-    }
     if (fs::is_directory(full, ec)) {
       error(*file, "LF3006", fmt::format("inline_file '{}' is a directory, not a file", *rel));
       return;
