@@ -5,12 +5,10 @@
 #include <cstdlib>
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
-#include <sstream>
+#include <climits>
+#include <cstdint>
 #include <unordered_map>
 
 #include "utf8.hpp"
@@ -25,50 +23,58 @@ const YNode* YNode::find(std::string_view key) const {
 
 namespace {
 
-// Thrown from the handler to stop parsing at the first refused construct.
+// Thrown from the builder to stop parsing at the first refused construct.
 struct Refused {
   Diagnostic diagnostic;
 };
 
-class Builder : public YAML::EventHandler {
+// libyaml's marks are 0-based and count characters (not bytes); a BOM is not counted.
+std::uint32_t one_based(std::size_t v) {
+  return static_cast<std::uint32_t>(std::min<std::size_t>(v, UINT32_MAX - 1) + 1);
+}
+
+// Builds the YNode tree from libyaml's events; refuses aliases, duplicate keys, non-scalar keys
+// and documents above the limits as soon as they appear.
+class Builder {
  public:
   Builder(const std::string& file, const LoadLimits& limits) : file_(file), limits_(limits) {}
 
   std::optional<YNode> root;
-  int documents = 0;
-  YAML::Mark second_document;
 
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    if (++documents == 2) second_document = mark;
-  }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+  void null(const yaml_mark_t& mark) {
     YNode n;
     n.kind = YNode::Kind::null;
     place(std::move(n), mark);
   }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+  void alias(const yaml_mark_t& mark) {
     refuse(mark, "LF0005",
            "YAML aliases (*name) are not accepted in a spec: write the value out where it is used");
   }
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                const std::string& value) override {
+  void scalar(const yaml_mark_t& mark, std::string tag, std::string value) {
     YNode n;
     n.kind = YNode::Kind::scalar;
-    n.tag = tag == "?" ? "" : tag;
-    n.value = value;
+    n.tag = std::move(tag);
+    n.value = std::move(value);
     place(std::move(n), mark);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    open(YNode::Kind::sequence, mark, tag);
+  void open(YNode::Kind kind, const yaml_mark_t& mark, std::string tag) {
+    count(mark);
+    if (stack_.size() >= limits_.max_depth)
+      refuse(mark, "LF0006",
+             fmt::format("the document nests deeper than {} levels, above lambdaform's limit",
+                         limits_.max_depth));
+    YNode n;
+    n.kind = kind;
+    n.tag = tag == "!" ? "" : std::move(tag);
+    n.line = one_based(mark.line);
+    n.column = one_based(mark.column);
+    stack_.push_back(Frame{std::move(n), std::nullopt, {}});
   }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    open(YNode::Kind::mapping, mark, tag);
+  void close() {
+    YNode n = std::move(stack_.back().node);
+    stack_.pop_back();
+    attach(std::move(n));
   }
-  void OnMapEnd() override { close(); }
 
  private:
   struct Frame {
@@ -81,43 +87,22 @@ class Builder : public YAML::EventHandler {
   // Small mappings are scanned; past this many keys they are indexed.
   static constexpr std::size_t kIndexKeysFrom = 16;
 
-  [[noreturn]] void refuse(const YAML::Mark& mark, const char* rule, std::string message) {
+  [[noreturn]] void refuse(const yaml_mark_t& mark, const char* rule, std::string message) {
     throw Refused{Diagnostic{Severity::error, rule, std::move(message), "",
-                             SourceLocation{file_, static_cast<std::uint32_t>(mark.line + 1),
-                                            static_cast<std::uint32_t>(mark.column + 1)}}};
+                             SourceLocation{file_, one_based(mark.line), one_based(mark.column)}}};
   }
 
-  void count(const YAML::Mark& mark) {
+  void count(const yaml_mark_t& mark) {
     if (++nodes_ > limits_.max_nodes)
       refuse(mark, "LF0006",
              fmt::format("the document has more than {} nodes, above lambdaform's limit",
                          limits_.max_nodes));
   }
 
-  void open(YNode::Kind kind, const YAML::Mark& mark, const std::string& tag) {
+  void place(YNode n, const yaml_mark_t& mark) {
     count(mark);
-    if (stack_.size() >= limits_.max_depth)
-      refuse(mark, "LF0006",
-             fmt::format("the document nests deeper than {} levels, above lambdaform's limit",
-                         limits_.max_depth));
-    YNode n;
-    n.kind = kind;
-    n.tag = (tag == "?" || tag == "!") ? "" : tag;
-    n.line = static_cast<std::uint32_t>(mark.line + 1);
-    n.column = static_cast<std::uint32_t>(mark.column + 1);
-    stack_.push_back(Frame{std::move(n), std::nullopt, {}});
-  }
-
-  void close() {
-    YNode n = std::move(stack_.back().node);
-    stack_.pop_back();
-    attach(std::move(n));
-  }
-
-  void place(YNode n, const YAML::Mark& mark) {
-    count(mark);
-    n.line = static_cast<std::uint32_t>(mark.line + 1);
-    n.column = static_cast<std::uint32_t>(mark.column + 1);
+    n.line = one_based(mark.line);
+    n.column = one_based(mark.column);
     attach(std::move(n));
   }
 
@@ -155,7 +140,7 @@ class Builder : public YAML::EventHandler {
       f.pending_key = std::move(n);
       return;
     }
-    // An empty value (`key:`) has no position of its own: yaml-cpp reports the next token's.
+    // An empty value (`key:`) has no position of its own: libyaml reports the next token's.
     if (n.kind == YNode::Kind::null) {
       n.line = f.pending_key->line;
       n.column = f.pending_key->column;
@@ -170,9 +155,23 @@ class Builder : public YAML::EventHandler {
   std::size_t nodes_ = 0;
 };
 
-// The first invalid UTF-8 byte's line and column, if any.
-std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::string_view s) {
+// Line and column (1-based, in characters, a leading BOM not counted) of a byte offset.
+std::pair<std::uint32_t, std::uint32_t> position_of(std::string_view s, std::size_t offset) {
   std::uint32_t line = 1, col = 1;
+  std::size_t i = s.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  for (; i < offset && i < s.size(); ++i) {
+    if (s[i] == '\n') {
+      ++line;
+      col = 1;
+    } else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+// The first invalid UTF-8 byte's offset, if any.
+std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     std::size_t len = 1;
@@ -182,82 +181,51 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> first_invalid_utf8(std::s
             : (b >= 0xE0 && b <= 0xEF) ? 3
             : (b >= 0xF0 && b <= 0xF4) ? 4
                                        : 0;
-      if (len == 0 || i + len > s.size() || !valid_utf8(s.substr(i, len)))
-        return std::pair{line, col};
-    }
-    if (b == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
+      if (len == 0 || i + len > s.size() || !valid_utf8(s.substr(i, len))) return i;
     }
     i += len;
   }
   return std::nullopt;
 }
 
-}  // namespace
-
-LoadResult load_yaml_bytes(std::string_view text, const std::string& file,
-                           const LoadLimits& limits);
-
-// yaml-cpp counts columns in bytes (after a BOM); people and editors count characters.
-class Columns {
- public:
-  explicit Columns(std::string_view text) : text_(text) {
-    std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
-    starts_.push_back(start);
-    for (std::size_t i = start; i < text.size(); ++i)
-      if (text[i] == '\n') starts_.push_back(i + 1);
-  }
-  // Nodes are converted in document order, so each call goes on from where the last one on the
-  // same line stopped: linear in the line's length, not quadratic (fuzz_spec F4).
-  std::uint32_t chars(std::uint32_t line, std::uint32_t byte_column) {
-    if (line == 0 || line > starts_.size()) return byte_column;
-    const std::size_t begin = starts_[line - 1];
-    const std::size_t end = std::min(text_.size(), begin + byte_column - 1);
-    if (line != at_line_ || end < at_byte_) {
-      at_line_ = line;
-      at_byte_ = begin;
-      at_col_ = 1;
-    }
-    for (; at_byte_ < end; ++at_byte_)
-      if ((static_cast<unsigned char>(text_[at_byte_]) & 0xC0) != 0x80) ++at_col_;
-    return at_col_;
-  }
-  void fix(YNode& n) {
-    n.column = chars(n.line, n.column);
-    for (auto& item : n.items) fix(item);
-    for (auto& [k, v] : n.entries) {
-      fix(k);
-      fix(v);
-    }
-  }
-  void fix(Diagnostics& ds) {
-    for (auto& d : ds)
-      if (d.location) d.location->column = chars(d.location->line, d.location->column);
-  }
-
- private:
-  std::string_view text_;
-  std::vector<std::size_t> starts_;
-  std::uint32_t at_line_ = 0;  // where the last conversion stopped
-  std::size_t at_byte_ = 0;
-  std::uint32_t at_col_ = 1;
-};
-
-LoadResult load_yaml(std::string_view text, const std::string& file, const LoadLimits& limits) {
-  LoadResult result = load_yaml_bytes(text, file, limits);
-  if (text.size() <= limits.max_bytes) {
-    Columns columns(text);
-    if (result.root) columns.fix(*result.root);
-    columns.fix(result.diagnostics);
-  }
-  return result;
+// The code point that starts at byte `offset` (valid UTF-8 is checked before parsing).
+std::uint32_t code_point_at(std::string_view s, std::size_t offset) {
+  const auto b = [&](std::size_t k) {
+    return offset + k < s.size() ? static_cast<unsigned char>(s[offset + k]) & 0x3Fu : 0u;
+  };
+  const unsigned char c = static_cast<unsigned char>(s[offset]);
+  if (c < 0x80) return c;
+  if (c < 0xE0) return ((c & 0x1Fu) << 6) | b(1);
+  if (c < 0xF0) return ((c & 0x0Fu) << 12) | (b(1) << 6) | b(2);
+  return ((c & 0x07u) << 18) | (b(1) << 12) | (b(2) << 6) | b(3);
 }
 
-LoadResult load_yaml_bytes(std::string_view text, const std::string& file,
-                           const LoadLimits& limits) {
+// Owns a libyaml parser and its current event.
+struct Parser {
+  yaml_parser_t parser;
+  yaml_event_t event;
+  bool has_event = false;
+  Parser() { yaml_parser_initialize(&parser); }
+  ~Parser() {
+    if (has_event) yaml_event_delete(&event);
+    yaml_parser_delete(&parser);
+  }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  bool next() {
+    if (has_event) yaml_event_delete(&event);
+    has_event = yaml_parser_parse(&parser, &event) != 0;
+    return has_event;
+  }
+};
+
+std::string tag_of(const yaml_char_t* tag) {
+  return tag ? std::string(reinterpret_cast<const char*>(tag)) : std::string();
+}
+
+}  // namespace
+
+LoadResult load_yaml(std::string_view text, const std::string& file, const LoadLimits& limits) {
   LoadResult result;
   auto fail = [&](const char* rule, std::string msg, std::uint32_t line, std::uint32_t col) {
     result.diagnostics.push_back(
@@ -269,46 +237,104 @@ LoadResult load_yaml_bytes(std::string_view text, const std::string& file,
                 fmt::format("the file is larger than {} bytes, lambdaform's limit for a spec",
                             limits.max_bytes),
                 1, 1);
-  if (auto bad = first_invalid_utf8(text))
-    return fail("LF0002", "the file is not valid UTF-8", bad->first, bad->second);
-  if (text.find('\0') != std::string_view::npos) {
-    // yaml-cpp would stop reading at a NUL; refuse it with its position instead.
-    std::size_t at = text.find('\0');
-    std::uint32_t line = 1, col = 1;
-    for (std::size_t i = 0; i < at; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    return fail("LF0002", "the file contains a NUL character", line, col);
+  if (auto bad = first_invalid_utf8(text)) {
+    auto [line, col] = position_of(text, *bad);
+    return fail("LF0002", "the file is not valid UTF-8", line, col);
   }
 
-  std::istringstream in{std::string(text)};
+  Parser p;
+  // libyaml asserts a non-null input even when it is empty (an empty string_view may have none:
+  // fuzz_spec's empty input). Valid UTF-8 is checked above, so its encoding detection can only
+  // find UTF-8, with or without a BOM, which it skips.
+  static const char kEmpty[] = "";
+  yaml_parser_set_input_string(
+      &p.parser, reinterpret_cast<const unsigned char*>(text.empty() ? kEmpty : text.data()),
+      text.size());
   Builder builder(file, limits);
+  int documents = 0;
   try {
-    YAML::Parser parser(in);
-    while (parser.HandleNextDocument(builder)) {
-      if (builder.documents > 1)
-        return fail("LF0003",
-                    "a spec is one YAML document; remove the second '---' and what follows",
-                    static_cast<std::uint32_t>(builder.second_document.line + 1),
-                    static_cast<std::uint32_t>(builder.second_document.column + 1));
+    while (p.next()) {
+      const yaml_event_t& e = p.event;
+      switch (e.type) {
+        case YAML_STREAM_END_EVENT:
+          result.root = std::move(builder.root);
+          return result;
+        case YAML_DOCUMENT_START_EVENT:
+          if (++documents == 2)
+            return fail("LF0003",
+                        "a spec is one YAML document; remove the second '---' and what follows",
+                        one_based(e.start_mark.line), one_based(e.start_mark.column));
+          break;
+        case YAML_ALIAS_EVENT:
+          builder.alias(e.start_mark);
+          break;
+        case YAML_SCALAR_EVENT: {
+          const auto& s = e.data.scalar;
+          std::string value(reinterpret_cast<const char*>(s.value), s.length);
+          if (s.tag) {
+            builder.scalar(e.start_mark, tag_of(s.tag), std::move(value));
+          } else if (s.style == YAML_PLAIN_SCALAR_STYLE) {
+            // An untagged plain null (`key:`, `~`, `null`) is a null node, as before: a null
+            // key is refused (LF0007) rather than read as the string "null".
+            if (value.empty() || value == "~" || value == "null" || value == "Null" ||
+                value == "NULL")
+              builder.null(e.start_mark);
+            else
+              builder.scalar(e.start_mark, "", std::move(value));
+          } else {
+            builder.scalar(e.start_mark, "!", std::move(value));
+          }
+          break;
+        }
+        case YAML_SEQUENCE_START_EVENT:
+          builder.open(YNode::Kind::sequence, e.start_mark, tag_of(e.data.sequence_start.tag));
+          break;
+        case YAML_MAPPING_START_EVENT:
+          builder.open(YNode::Kind::mapping, e.start_mark, tag_of(e.data.mapping_start.tag));
+          break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+          builder.close();
+          break;
+        default:
+          break;
+      }
     }
   } catch (const Refused& r) {
     result.diagnostics.push_back(r.diagnostic);
     return result;
-  } catch (const YAML::ParserException& e) {
-    return fail("LF0001", fmt::format("YAML syntax error: {}", e.msg),
-                static_cast<std::uint32_t>(e.mark.line + 1),
-                static_cast<std::uint32_t>(e.mark.column + 1));
-  } catch (const YAML::Exception& e) {
-    return fail("LF0001", fmt::format("YAML error: {}", e.msg), 1, 1);
   }
-  result.root = std::move(builder.root);
-  return result;
+
+  const yaml_parser_t& y = p.parser;
+  const std::string problem = y.problem ? y.problem : "unknown error";
+  if (y.error == YAML_READER_ERROR) {
+    auto [line, col] = position_of(text, y.problem_offset);
+    if (y.problem_offset < text.size() && text[y.problem_offset] == '\0')
+      return fail("LF0002", "the file contains a NUL character", line, col);
+    if (y.problem_offset < text.size() && problem == "control characters are not allowed")
+      return fail("LF0002",
+                  fmt::format("the file contains the control character U+{:04X}, which YAML "
+                              "does not allow; write it as an escape in a double-quoted string",
+                              code_point_at(text, y.problem_offset)),
+                  line, col);
+    return fail("LF0002", fmt::format("the file cannot be read as YAML text: {}", problem), line,
+                col);
+  }
+  if (y.error == YAML_MEMORY_ERROR) return fail("LF0006", "out of memory reading YAML", 1, 1);
+  std::string message = fmt::format("YAML syntax error: {}", problem);
+  const std::string context = y.context ? y.context : "";
+  const yaml_mark_t& at = y.problem_mark;
+  // An unclosed [ or { is noticed lines later: point at the bracket that opens it.
+  if (context.rfind("while parsing a flow ", 0) == 0)
+    return fail("LF0001",
+                fmt::format("{} (in the {} that starts here; noticed at line {}, column {})",
+                            message, context.substr(std::string("while parsing a ").size()),
+                            one_based(at.line), one_based(at.column)),
+                one_based(y.context_mark.line), one_based(y.context_mark.column));
+  if (!context.empty() && (y.context_mark.line != at.line || y.context_mark.column != at.column))
+    message += fmt::format(" ({} at line {}, column {})", context, one_based(y.context_mark.line),
+                           one_based(y.context_mark.column));
+  return fail("LF0001", std::move(message), one_based(at.line), one_based(at.column));
 }
 
 namespace {

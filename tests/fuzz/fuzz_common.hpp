@@ -20,6 +20,7 @@
 
 #include "utf8.hpp"
 #include "yaml_loader.hpp"
+#include "yamlcpp_reader.hpp"
 
 namespace lf_fuzz {
 
@@ -191,7 +192,7 @@ inline lambdaform::detail::LoadLimits readback_limits() {
   return l;
 }
 
-/// Reads YAML the way lambdaform does (yaml-cpp events, short forms to long forms). Returns
+/// Reads YAML the way lambdaform does (libyaml events, short forms to long forms). Returns
 /// false (with the diagnostics in `why`) when the text does not load or has unknown tags.
 inline bool read_back(const std::string& yaml, Json& out, std::string& why) {
   auto r = lambdaform::detail::load_yaml(yaml, "readback.yaml", readback_limits());
@@ -221,20 +222,25 @@ inline void dump(const std::string& yaml, const Json& input) {
   }
 }
 
-/// to_yaml(input) must read back as `expected` exactly.
+/// to_yaml(input) must read back as `expected` exactly, through lambdaform's loader (libyaml)
+/// and through yaml-cpp.
 inline void check_yaml_roundtrip(const Json& input, const Json& expected, const char* what) {
   std::string yaml = lambdaform::to_yaml(input);
-  Json back;
-  std::string why;
-  bool ok = read_back(yaml, back, why);
-  std::string where;
-  if (!ok || !strict_equal(expected, back, &where)) dump(yaml, input);
-  if (!ok)
-    fail(what, "emitted YAML does not read back:\n" + why + "--- input tree:\n" + show(input) +
-                   "\n--- emitted YAML:\n" + cut(yaml));
-  if (!where.empty())
-    fail(what, "read-back tree differs at " + where + "\n--- expected:\n" + show(expected) +
-                   "\n--- read back:\n" + show(back) + "\n--- emitted YAML:\n" + cut(yaml));
+  for (const char* reader : {"lambdaform", "yaml-cpp"}) {
+    Json back;
+    std::string why;
+    const bool ok = reader[0] == 'l' ? read_back(yaml, back, why)
+                                     : lftest::read_with_yaml_cpp(yaml, back, why);
+    std::string where;
+    if (!ok || !strict_equal(expected, back, &where)) dump(yaml, input);
+    if (!ok)
+      fail(what, std::string("emitted YAML does not read back (") + reader + "):\n" + why +
+                     "--- input tree:\n" + show(input) + "\n--- emitted YAML:\n" + cut(yaml));
+    if (!where.empty())
+      fail(what, std::string("read-back tree (") + reader + ") differs at " + where +
+                     "\n--- expected:\n" + show(expected) + "\n--- read back:\n" + show(back) +
+                     "\n--- emitted YAML:\n" + cut(yaml));
+  }
   // Deterministic: the same tree gives the same bytes.
   if (lambdaform::to_yaml(input) != yaml) fail(what, "to_yaml is not deterministic");
 }

@@ -64,3 +64,72 @@ TEST_CASE("Loader: duplicate keys in large mappings are found with the first key
   CHECK(lftest::lines(r.diagnostics) ==
         V{"f.yaml:3:1: error: duplicate key 'a' (first defined at line 1) [LF0004]"});
 }
+
+TEST_CASE("Loader: an empty text is an empty document, not a crash", "[yaml][loader][regression]") {
+  // libyaml asserts on a null input pointer, which an empty string_view may carry (found by
+  // fuzz.regressions when the loader moved to libyaml).
+  auto r = load_yaml(std::string_view(), "f.yaml");
+  CHECK(r.diagnostics.empty());
+  CHECK_FALSE(r.root);
+  r = load_yaml("", "f.yaml");
+  CHECK(r.diagnostics.empty());
+  CHECK_FALSE(r.root);
+}
+
+TEST_CASE("Loader: a UTF-8 BOM is skipped and not counted in columns", "[yaml][loader]") {
+  auto r = load_yaml("\xEF\xBB\xBFstack: x\n", "f.yaml");
+  REQUIRE(r.diagnostics.empty());
+  CHECK(r.root->entries[0].first.column == 1);
+  CHECK(r.root->entries[0].second.column == 8);
+}
+
+TEST_CASE("Loader: an unclosed flow collection is reported where it opens", "[yaml][loader]") {
+  auto r = load_yaml("a: [1, 2\nb: 3\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:1:4: error: YAML syntax error: did not find expected ',' or ']' (in the flow "
+          "sequence that starts here; noticed at line 2, column 2) [LF0001]"});
+  r = load_yaml("x: 1\na: {b: 1\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:2:4: error: YAML syntax error: did not find expected ',' or '}' (in the flow "
+          "mapping that starts here; noticed at line 3, column 1) [LF0001]"});
+}
+
+TEST_CASE("Loader: other syntax errors name the construct they interrupt", "[yaml][loader]") {
+  auto r = load_yaml("a:\n  b: 1\n c: 2\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:3:2: error: YAML syntax error: did not find expected key (while parsing a "
+          "block mapping at line 1, column 1) [LF0001]"});
+}
+
+TEST_CASE("Loader: control characters and NUL are LF0002 with their position", "[yaml][loader]") {
+  auto r = load_yaml("a: é\x01\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:1:5: error: the file contains the control character U+0001, which YAML does not "
+          "allow; write it as an escape in a double-quoted string [LF0002]"});
+  r = load_yaml("a: 1\nb: \xC2\x9B\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:2:4: error: the file contains the control character U+009B, which YAML does not "
+          "allow; write it as an escape in a double-quoted string [LF0002]"});
+  r = load_yaml(std::string("a: 1\nb: x\0y\n", 11), "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:2:5: error: the file contains a NUL character [LF0002]"});
+  // Escaped in double quotes they are fine.
+  r = load_yaml("a: \"\\x01\\0\"\n", "f.yaml");
+  REQUIRE(r.diagnostics.empty());
+  CHECK(r.root->entries[0].second.value == std::string("\x01\0", 2));
+}
+
+TEST_CASE("Loader: null, ~ and an empty value are null nodes, and refused as keys",
+          "[yaml][loader]") {
+  auto r = load_yaml("a:\nb: ~\nc: null\nd: 'null'\n", "f.yaml");
+  REQUIRE(r.diagnostics.empty());
+  using K = detail::YNode::Kind;
+  CHECK(r.root->find("a")->kind == K::null);
+  CHECK(r.root->find("b")->kind == K::null);
+  CHECK(r.root->find("c")->kind == K::null);
+  CHECK(r.root->find("d")->kind == K::scalar);
+  r = load_yaml("a: 1\n~: 2\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:2:1: error: mapping keys must be plain strings, not sequences, mappings or "
+          "nulls [LF0007]"});
+}

@@ -304,7 +304,7 @@ def generated(tmp: Path) -> list[Case]:
     # Unclosed, yaml-cpp's scanner looks ahead for the flow's end before it hands lambdaform the
     # events, so the refusal is reported on the right line at an earlier bracket (column 39).
     add("gen_deep_flow_unclosed", GOOD + prefix + b"[" * 10000 + b"\n", 1, "LF0006",
-        GOOD.count(b"\n") + 1, 39, "nests deeper than", source=False)
+        GOOD.count(b"\n") + 1, len(prefix) + MAX_DEPTH, "nests deeper than", source=False)
     add("gen_deep_flow_closed", GOOD + prefix + b"[" * 10000 + b"]" * 10000 + b"\n", 1, "LF0006",
         GOOD.count(b"\n") + 1, len(prefix) + MAX_DEPTH, "nests deeper than", source=False)
     # Deep block mappings, one key per line under mappings:, so the caret can be shown. The root

@@ -27,7 +27,10 @@ Readers:
             says so.
   cfn-lint  cfnlint.decode.cfn_yaml.loads when cfn-lint is importable (--no-cfn-lint skips it). It
             uses libyaml (CSafeLoader), whose scanner differs from the pure-Python one (see below).
-  yaml-cpp  --yamlcpp-reader CMD: reads YAML on stdin, prints JSON (lf_yaml_read); else skipped.
+  yaml-cpp  --yamlcpp-reader CMD: reads YAML on stdin, prints JSON (lf_yaml_read --yaml-cpp);
+            else skipped.
+  lambdaform  --lambdaform-reader CMD: the same through lambdaform's loader (libyaml), which
+            the CLI's plan/diff/review read templates with (lf_yaml_read); else skipped.
 
 On a failure the offending strings are found by bisecting the batched documents, then re-run one
 position at a time, so each reported failure shows the string, the (small) YAML emitted for it and
@@ -215,11 +218,10 @@ def make_readers(args):
         except Exception as exc:
             notes.append("cfn-lint: skipped (not importable: %s)" % type(exc).__name__)
 
-    if args.yamlcpp_reader:
-        cmd = shlex.split(args.yamlcpp_reader)
-        notes.append("yaml-cpp: %s" % args.yamlcpp_reader)
+    def command_reader(command):
+        cmd = shlex.split(command)
 
-        def yamlcpp_reader(data, text):
+        def reader(data, text):
             try:
                 p = subprocess.run(cmd, input=data, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, timeout=args.timeout)
@@ -232,9 +234,15 @@ def make_readers(args):
             except ValueError as exc:
                 raise ReaderFailed("output is not JSON (%s): %r" % (exc, p.stdout[:200]))
 
-        readers.append(("yaml-cpp", yamlcpp_reader))
-    else:
-        notes.append("yaml-cpp: skipped (no --yamlcpp-reader given)")
+        return reader
+
+    for name, command in (("yaml-cpp", args.yamlcpp_reader),
+                          ("lambdaform", args.lambdaform_reader)):
+        if command:
+            notes.append("%s: %s" % (name, command))
+            readers.append((name, command_reader(command)))
+        else:
+            notes.append("%s: skipped (no --%s-reader given)" % (name, name.replace("-", "")))
     return readers, notes
 
 
@@ -867,6 +875,8 @@ def main(argv=None):
     ap.add_argument("--emitter", required=True, help="command: JSON on stdin -> YAML on stdout")
     ap.add_argument("--corpus", default=DEFAULT_CORPUS, help="JSON array of strings")
     ap.add_argument("--yamlcpp-reader", help="command: YAML on stdin -> JSON on stdout (yaml-cpp)")
+    ap.add_argument("--lambdaform-reader",
+                    help="command: YAML on stdin -> JSON on stdout (lambdaform's own libyaml loader)")
     ap.add_argument("--random", type=int, default=0, metavar="N", help="N random documents")
     ap.add_argument("--seed", type=int, default=0, metavar="S", help="seed for --random")
     ap.add_argument("--json-emitter", help="command: JSON on stdin -> the emitter's JSON output; "
