@@ -95,6 +95,10 @@ std::string encode_utf8(const std::u32string& cps) {
 bool valid_utf8(std::string_view s) {
   // What decode_utf8 accepts without a U+FFFD, checked in place: no allocation per string.
   for (std::size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII, most of every template
+      ++i;
+      continue;
+    }
     const std::size_t len = decode_one(s, i).len;
     if (len == 0) return false;
     i += len;
