@@ -255,7 +255,8 @@ int package(int argc, char** argv) {
   std::string lines;
   for (const auto& u : uploads) {
     std::string error;
-    if (!write_file_atomic(u.file, u.package->zip, error)) {
+    // Zips are few and uploaded next: durable before their upload command is printed.
+    if (!write_file_atomic(u.file, u.package->zip, error, /*sync=*/true)) {
       problem(error, u.file);
       return ExitCode::kUsage;
     }

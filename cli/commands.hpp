@@ -49,11 +49,12 @@ void problem(const std::string& message, const std::string& file, const char* ru
 /// Reads a whole file; on failure reports why (problem()) and returns false.
 bool read_file(const std::string& path, std::string& out);
 
-/// Writes `content` to `path` atomically: a temporary file in the same folder, flushed (unless
-/// `sync` is false: the caller syncs later), then renamed over the target. On failure the target
-/// is untouched and `error` says why.
+/// Writes `content` to `path` atomically: a temporary file in the same folder, renamed over the
+/// target, so a reader sees the old file or the new one, never a part. `sync` also fsyncs the
+/// temporary file first (durable across a power loss). On failure the target is untouched and
+/// `error` says why.
 bool write_file_atomic(const std::string& path, const std::string& content, std::string& error,
-                       bool sync = true);
+                       bool sync);
 
 /// The template text of a compiled spec: the YAML validation already rendered, or a render.
 std::string rendered_text(SpecResult& r, Format format);

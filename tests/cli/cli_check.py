@@ -152,6 +152,39 @@ def render_all():
     check("render --all: -o is required", rc == 2, (rc, err))
 
 
+def render_fsync():
+    """-o is atomic without waiting for the disk; --fsync waits (fsync, or one syncfs for --all).
+    The system calls are observed with strace (a Debian package the Makefile installs)."""
+    spec = os.path.join(TMP, "sync", "stack.yaml")
+    write(spec, GOOD.format(n="sync", timeout=10))
+    out = os.path.join(TMP, "sync", "template.yaml")
+    _, expected, _ = run("render", spec)
+
+    def traced(*args):
+        log = os.path.join(TMP, "sync", "strace.log")
+        p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=fsync,fdatasync,syncfs,rename",
+                            "-o", log, CLI] + list(args), capture_output=True, text=True, timeout=60)
+        with open(log) as f:
+            calls = [l.split(None, 1)[1].split("(")[0] for l in f if "(" in l]
+        return p.returncode, calls
+
+    rc, calls = traced("render", spec, "-o", out)
+    check("render -o: renamed into place without an fsync", rc == 0 and calls == ["rename"], (rc, calls))
+    check("render -o: the file is what render prints", open(out).read() == expected)
+    rc, calls = traced("render", spec, "-o", out, "--fsync")
+    check("render -o --fsync: fsync, then rename", rc == 0 and calls == ["fsync", "rename"], (rc, calls))
+    check("render -o --fsync: the same bytes", open(out).read() == expected)
+    root = os.path.join(TMP, "sync-all")
+    write(os.path.join(root, "a", "stack.yaml"), GOOD.format(n="a", timeout=10))
+    write(os.path.join(root, "b", "stack.yaml"), GOOD.format(n="b", timeout=20))
+    rc, calls = traced("render", "--all", root, "-o", os.path.join(TMP, "sync-all-out"))
+    check("render --all: no fsync or syncfs by default", rc == 0 and sorted(calls) == ["rename", "rename"],
+          (rc, calls))
+    rc, calls = traced("render", "--all", root, "-o", os.path.join(TMP, "sync-all-out"), "--fsync")
+    check("render --all --fsync: one syncfs after the renames",
+          rc == 0 and calls == ["rename", "rename", "syncfs"], (rc, calls))
+
+
 # ---------------------------------------------------------------------------- diff
 def diff():
     a = os.path.join(TMP, "diff", "a.yaml")
@@ -313,7 +346,7 @@ def main():
         TMP = tmp
         write(os.path.join(tmp, "bin", "aws"), FAKE_AWS)
         os.chmod(os.path.join(tmp, "bin", "aws"), 0o755)
-        for part in (diagnostics_format, render_all, diff, deploy_command, package):
+        for part in (diagnostics_format, render_all, render_fsync, diff, deploy_command, package):
             print("== " + part.__name__)
             part()
     print("\n%d failed" % len(FAILURES))
