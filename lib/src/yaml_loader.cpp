@@ -311,12 +311,14 @@ LoadResult load_yaml(std::string_view text, const std::string& file, const LoadL
     auto [line, col] = position_of(text, y.problem_offset);
     if (y.problem_offset < text.size() && text[y.problem_offset] == '\0')
       return fail("LF0002", "the file contains a NUL character", line, col);
-    if (y.problem_offset < text.size() && problem == "control characters are not allowed")
+    if (y.problem_offset < text.size() && problem == "control characters are not allowed") {
+      const std::uint32_t cp = code_point_at(text, y.problem_offset);
       return fail("LF0002",
-                  fmt::format("the file contains the control character U+{:04X}, which YAML "
-                              "does not allow; write it as an escape in a double-quoted string",
-                              code_point_at(text, y.problem_offset)),
+                  fmt::format("the file contains U+{0:04X}, a character YAML does not allow in a "
+                              "document; in a double-quoted string write it as \\{1}{0:0{2}X}",
+                              cp, cp < 0x100 ? 'x' : 'u', cp < 0x100 ? 2 : 4),
                   line, col);
+    }
     return fail("LF0002", fmt::format("the file cannot be read as YAML text: {}", problem), line,
                 col);
   }

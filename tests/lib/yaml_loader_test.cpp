@@ -104,12 +104,16 @@ TEST_CASE("Loader: other syntax errors name the construct they interrupt", "[yam
 TEST_CASE("Loader: control characters and NUL are LF0002 with their position", "[yaml][loader]") {
   auto r = load_yaml("a: é\x01\n", "f.yaml");
   CHECK(lftest::lines(r.diagnostics) ==
-        V{"f.yaml:1:5: error: the file contains the control character U+0001, which YAML does not "
-          "allow; write it as an escape in a double-quoted string [LF0002]"});
+        V{"f.yaml:1:5: error: the file contains U+0001, a character YAML does not allow in a "
+          "document; in a double-quoted string write it as \\x01 [LF0002]"});
   r = load_yaml("a: 1\nb: \xC2\x9B\n", "f.yaml");
   CHECK(lftest::lines(r.diagnostics) ==
-        V{"f.yaml:2:4: error: the file contains the control character U+009B, which YAML does not "
-          "allow; write it as an escape in a double-quoted string [LF0002]"});
+        V{"f.yaml:2:4: error: the file contains U+009B, a character YAML does not allow in a "
+          "document; in a double-quoted string write it as \\x9B [LF0002]"});
+  r = load_yaml("a: \xEF\xBF\xBE\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:1:4: error: the file contains U+FFFE, a character YAML does not allow in a "
+          "document; in a double-quoted string write it as \\uFFFE [LF0002]"});
   r = load_yaml(std::string("a: 1\nb: x\0y\n", 11), "f.yaml");
   CHECK(lftest::lines(r.diagnostics) ==
         V{"f.yaml:2:5: error: the file contains a NUL character [LF0002]"});
