@@ -55,55 +55,117 @@ bool char_class(std::string_view p, std::size_t i, char c, std::size_t& end) {
   return match != negate;
 }
 
-bool glob_at(std::string_view p, std::size_t i, std::string_view t, std::size_t k) {
-  while (i < p.size()) {
+// The pattern as a sequence of steps, each matching one character or a run of them.
+struct Step {
+  enum Kind { literal, any, cls, star, dstar, dirs_entry, dirs_loop };
+  Step(Kind k, char ch = 0, std::string_view s = {}) : kind(k), c(ch), set(s) {}
+  Kind kind;
+  char c;                // literal
+  std::string_view set;  // cls: the "[...]" text, evaluated by char_class
+};
+
+std::vector<Step> compile_glob(std::string_view p) {
+  std::vector<Step> steps;
+  for (std::size_t i = 0; i < p.size();) {
     if (p[i] == '*' && i + 1 < p.size() && p[i + 1] == '*') {
       i += 2;
       if (i < p.size() && p[i] == '/') {  // "**/": zero or more whole directories
         ++i;
-        if (glob_at(p, i, t, k)) return true;
-        for (std::size_t s = k; s < t.size(); ++s)
-          if (t[s] == '/' && glob_at(p, i, t, s + 1)) return true;
-        return false;
+        steps.emplace_back(Step::dirs_entry);
+        steps.emplace_back(Step::dirs_loop);
+      } else {  // "**": anything, slashes included
+        steps.emplace_back(Step::dstar);
       }
-      for (std::size_t s = k;; ++s) {  // "**": anything, slashes included
-        if (glob_at(p, i, t, s)) return true;
-        if (s >= t.size()) return false;
-      }
+      continue;
     }
     if (p[i] == '*') {
+      steps.emplace_back(Step::star);
       ++i;
-      for (std::size_t s = k;; ++s) {
-        if (glob_at(p, i, t, s)) return true;
-        if (s >= t.size() || t[s] == '/') return false;
-      }
+      continue;
     }
-    if (k >= t.size()) return false;
     if (p[i] == '?') {
-      if (t[k] == '/') return false;
-      ++i, ++k;
+      steps.emplace_back(Step::any);
+      ++i;
       continue;
     }
     if (p[i] == '[') {
       std::size_t end = 0;
-      bool in = char_class(p, i, t[k], end);
+      char_class(p, i, 'a', end);  // where the class ends does not depend on the character
       if (end != std::string_view::npos) {
-        if (!in || t[k] == '/') return false;
-        i = end, ++k;
+        steps.emplace_back(Step::cls, 0, p.substr(i, end - i));
+        i = end;
         continue;
       }
     }
     if (p[i] == '\\' && i + 1 < p.size()) ++i;
-    if (p[i] != t[k]) return false;
-    ++i, ++k;
+    steps.emplace_back(Step::literal, p[i]);
+    ++i;
   }
-  return k == t.size();
+  return steps;
 }
 
 }  // namespace
 
+// A backtracking matcher takes exponential time on patterns such as `*a*a*a*a*a*a*a*a*b` (a
+// .lambdaformignore from a pull request hung `render`: fuzzing finding F9). This one runs the
+// pattern as a nondeterministic automaton over the path, one set of live steps per character:
+// O(pattern × path).
 bool glob_match(std::string_view pattern, std::string_view path) {
-  return glob_at(pattern, 0, path, 0);
+  const std::vector<Step> steps = compile_glob(pattern);
+  const std::size_t n = steps.size();
+  // live[j]: the first j steps match the path read so far. dirs_loop (inside "**/") is only
+  // reached by reading a character, so the empty-directory case skips both of its steps.
+  std::vector<char> live(n + 1, 0), next(n + 1, 0);
+  auto close = [&](std::vector<char>& set) {  // steps that may match the empty string
+    for (std::size_t j = 0; j < n; ++j) {
+      if (!set[j]) continue;
+      const Step::Kind k = steps[j].kind;
+      if (k == Step::star || k == Step::dstar) set[j + 1] = 1;
+      if (k == Step::dirs_entry) set[j + 2] = 1;
+    }
+  };
+  live[0] = 1;
+  close(live);
+  for (const char c : path) {
+    std::fill(next.begin(), next.end(), 0);
+    bool any_live = false;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (!live[j]) continue;
+      const Step& st = steps[j];
+      switch (st.kind) {
+        case Step::literal:
+          if (c == st.c) next[j + 1] = 1;
+          break;
+        case Step::any:
+          if (c != '/') next[j + 1] = 1;
+          break;
+        case Step::cls: {
+          std::size_t end = 0;
+          if (c != '/' && char_class(st.set, 0, c, end)) next[j + 1] = 1;
+          break;
+        }
+        case Step::star:
+          if (c != '/') next[j] = 1;
+          break;
+        case Step::dstar:
+          next[j] = 1;
+          break;
+        case Step::dirs_entry:  // reading a character enters the directories
+          next[j + 1] = 1;
+          if (c == '/') next[j + 2] = 1;
+          break;
+        case Step::dirs_loop:
+          next[j] = 1;
+          if (c == '/') next[j + 1] = 1;
+          break;
+      }
+    }
+    close(next);
+    live.swap(next);
+    for (char x : live) any_live = any_live || x;
+    if (!any_live) return false;
+  }
+  return live[n] != 0;
 }
 
 IgnoreRules IgnoreRules::defaults() {
@@ -337,6 +399,16 @@ PackageResult build_package(const std::string& dir, const PackageOptions& option
     const fs::path ignore = root / options.ignore_file;
     if (fs::is_regular_file(ignore, ec)) {
       std::string text;
+      const std::uint64_t size = fs::file_size(ignore, ec);
+      if (!ec && size > options.max_ignore_file_bytes) {
+        diags.push_back(problem(
+            Severity::error, "LF7007",
+            fmt::format("'{}' is {} bytes, above lambdaform's limit of {}: every file is matched "
+                        "against every rule, so the rules are kept short",
+                        options.ignore_file, size, options.max_ignore_file_bytes),
+            options.ignore_file));
+        return result;
+      }
       if (!read_all(ignore, text)) {
         diags.push_back(problem(Severity::error, "LF7001",
                                 fmt::format("cannot read '{}'", options.ignore_file),

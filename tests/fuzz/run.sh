@@ -19,7 +19,7 @@ ROOT=$PWD
 
 SECONDS_PER_TARGET=${1:-180}
 shift || true
-ALL_TARGETS=(fuzz_spec fuzz_emitter fuzz_intrinsics fuzz_templates)
+ALL_TARGETS=(fuzz_spec fuzz_emitter fuzz_intrinsics fuzz_templates fuzz_ignore)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 PARALLEL=${PARALLEL:-2}

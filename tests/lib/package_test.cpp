@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <lambdaform/lambdaform.hpp>
 
+#include "glob_reference.hpp"
 #include "support.hpp"
 
 using namespace lambdaform;
@@ -72,6 +73,52 @@ TEST_CASE("Glob: *, ?, [] stay within a path segment, ** crosses them", "[packag
   CHECK(glob_match("\\*.txt", "*.txt"));
   CHECK_FALSE(glob_match("\\*.txt", "a.txt"));
   CHECK(glob_match("[unclosed", "[unclosed"));
+}
+
+TEST_CASE("Glob: the linear matcher agrees with the backtracking reference", "[package][glob]") {
+  // 300,000 random pairs over an alphabet of every pattern feature; the reference is the matcher
+  // package.cpp used before F9 (tests/glob_reference.hpp).
+  const std::string_view pattern_alphabet = "ab/*?[]!^-\\.";
+  const std::string_view path_alphabet = "ab/.-[]*\\";
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  auto next = [&x] {  // xorshift64*
+    x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+    return (x * 0x2545F4914F6CDD1Dull) >> 33;
+  };
+  auto random = [&](std::string_view alphabet, std::size_t max) {
+    std::string s(next() % (max + 1), ' ');
+    for (char& c : s) c = alphabet[next() % alphabet.size()];
+    return s;
+  };
+  std::size_t matched = 0, disagreements = 0;
+  std::string first;
+  for (int i = 0; i < 300000; ++i) {
+    const std::string p = random(pattern_alphabet, 8), t = random(path_alphabet, 9);
+    const bool want = lftest::glob_reference::match(p, t);
+    matched += want;
+    if (glob_match(p, t) != want && disagreements++ == 0) first = p + "  vs  " + t;
+  }
+  INFO("first disagreement: " << first);
+  CHECK(disagreements == 0);
+  CHECK(matched > 1000);  // the sample exercises matches, not only failures
+}
+
+TEST_CASE("Glob: many stars against a long name take linear time (F9)",
+          "[package][glob][regression]") {
+  // The backtracking matcher took longer than anyone would wait: `render` of a spec whose
+  // package folder held this .lambdaformignore and a 60-character file name never finished.
+  std::string pattern;
+  for (int i = 0; i < 14; ++i) pattern += "*a";
+  pattern += "*b";
+  const std::string name(60, 'a');
+  CHECK_FALSE(glob_match(pattern, name));
+  CHECK(glob_match(pattern, name + "b"));
+  CHECK_FALSE(glob_match("**/**/**/**/**/**/**/**/**/**/z", std::string(200, '/')));
+  CHECK(glob_match("**/**/**/**/**/**/**/**/**/**/z", std::string(200, '/') + "z"));
+  IgnoreRules r;
+  r.add_lines(pattern + "\n");
+  CHECK(r.ignored(name + "b", false));
+  CHECK_FALSE(r.ignored(name, false));
 }
 
 TEST_CASE("Ignore rules: gitignore semantics", "[package][ignore]") {
@@ -246,6 +293,26 @@ TEST_CASE("Package: problems are diagnostics, never exceptions", "[package]") {
   CHECK(r.diagnostics[0].severity == Severity::warning);
   CHECK(r.diagnostics[0].path == "dangling");
   CHECK(r.diagnostics[1].path == "dirlink");
+}
+
+TEST_CASE("Package: an ignore file above 16 KiB is LF7007, at the limit it is read",
+          "[package][ignore][limits]") {
+  TempDir d;
+  d.write("app.py", "x");
+  d.write("skip.log", "y");
+  std::string rules = "*.log\n";
+  rules += std::string(16384 - rules.size(), '#');  // a comment fills it to the limit
+  d.write(".lambdaformignore", rules);
+  PackageResult r = build_package(d.path.string());
+  REQUIRE(r.package);
+  CHECK(paths(*r.package) == V{"app.py"});
+  d.write(".lambdaformignore", rules + "#");
+  r = build_package(d.path.string());
+  CHECK_FALSE(r.package);
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(format(r.diagnostics[0]) ==
+        ".lambdaformignore: error: '.lambdaformignore' is 16385 bytes, above lambdaform's limit "
+        "of 16384: every file is matched against every rule, so the rules are kept short [LF7007]");
 }
 
 TEST_CASE("Package: content-addressed keys", "[package]") {

@@ -55,6 +55,8 @@ struct PackageOptions {
   std::uint64_t max_unzipped_bytes = 262144000;
   /// Name of the ignore file read from the directory's root.
   std::string ignore_file = ".lambdaformignore";
+  /// Largest ignore file (every path is matched against every rule: a bound on that work).
+  std::uint64_t max_ignore_file_bytes = 16384;
 };
 
 /// One file in a package.
