@@ -9,6 +9,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <cstring>
 #include <unordered_map>
 
 #include "utf8.hpp"
@@ -326,13 +327,17 @@ LoadResult load_yaml(std::string_view text, const std::string& file, const LoadL
   std::string message = fmt::format("YAML syntax error: {}", problem);
   const std::string context = y.context ? y.context : "";
   const yaml_mark_t& at = y.problem_mark;
-  // An unclosed [ or { is noticed lines later: point at the bracket that opens it.
-  if (context.rfind("while parsing a flow ", 0) == 0)
-    return fail("LF0001",
-                fmt::format("{} (in the {} that starts here; noticed at line {}, column {})",
-                            message, context.substr(std::string("while parsing a ").size()),
-                            one_based(at.line), one_based(at.column)),
-                one_based(y.context_mark.line), one_based(y.context_mark.column));
+  // An unclosed [, { or quote, or a key without its ':', is noticed lines (or a megabyte) later:
+  // point at where the construct starts.
+  for (const char* prefix : {"while parsing a ", "while scanning a "}) {
+    const std::string what =
+        context.rfind(prefix, 0) == 0 ? context.substr(std::strlen(prefix)) : "";
+    if (what.rfind("flow ", 0) == 0 || what == "quoted scalar" || what == "simple key")
+      return fail("LF0001",
+                  fmt::format("{} (in the {} that starts here; noticed at line {}, column {})",
+                              message, what, one_based(at.line), one_based(at.column)),
+                  one_based(y.context_mark.line), one_based(y.context_mark.column));
+  }
   if (!context.empty() && (y.context_mark.line != at.line || y.context_mark.column != at.column))
     message += fmt::format(" ({} at line {}, column {})", context, one_based(y.context_mark.line),
                            one_based(y.context_mark.column));

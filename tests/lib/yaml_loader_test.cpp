@@ -94,6 +94,19 @@ TEST_CASE("Loader: an unclosed flow collection is reported where it opens", "[ya
           "mapping that starts here; noticed at line 3, column 1) [LF0001]"});
 }
 
+TEST_CASE("Loader: an unterminated quote and an overlong key are reported where they start",
+          "[yaml][loader]") {
+  auto r = load_yaml("a: 1\nb: \"never closed\nc: 2\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:2:4: error: YAML syntax error: found unexpected end of stream (in the quoted "
+          "scalar that starts here; noticed at line 4, column 1) [LF0001]"});
+  // libyaml allows implicit keys of up to 1,024 characters, as YAML says.
+  r = load_yaml("a: 1\n" + std::string(2000, 'k') + ": 1\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:2:1: error: YAML syntax error: could not find expected ':' (in the simple key "
+          "that starts here; noticed at line 2, column 2001) [LF0001]"});
+}
+
 TEST_CASE("Loader: other syntax errors name the construct they interrupt", "[yaml][loader]") {
   auto r = load_yaml("a:\n  b: 1\n c: 2\n", "f.yaml");
   CHECK(lftest::lines(r.diagnostics) ==
