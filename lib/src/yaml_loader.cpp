@@ -243,6 +243,36 @@ LoadResult load_yaml(std::string_view text, const std::string& file, const LoadL
     return fail("LF0002", "the file is not valid UTF-8", line, col);
   }
 
+  // YAML 1.1 readers (libyaml, PyYAML, CloudFormation) break lines at NEL, U+2028, U+2029 and
+  // a lone CR too; editors and lambdaform's diagnostics count LF only. Refuse them rather than
+  // read a spec with lines numbered two ways (a NEL in a comment ended the comment).
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '\r' && c != '\xC2' && c != '\xE2') continue;
+    const std::string_view rest = text.substr(i);
+    const char* what = nullptr;
+    if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))
+      what =
+          "a carriage return without a line feed, which YAML takes as a line break: use LF or "
+          "CRLF line endings";
+    else if (rest.substr(0, 2) == "\xC2\x85")
+      what =
+          "U+0085 (next line), which YAML 1.1 takes as a line break: remove it, or write \\N "
+          "in a double-quoted string";
+    else if (rest.substr(0, 3) == "\xE2\x80\xA8")
+      what =
+          "U+2028 (line separator), which YAML 1.1 takes as a line break: remove it, or write "
+          "\\L in a double-quoted string";
+    else if (rest.substr(0, 3) == "\xE2\x80\xA9")
+      what =
+          "U+2029 (paragraph separator), which YAML 1.1 takes as a line break: remove it, or "
+          "write \\P in a double-quoted string";
+    if (what) {
+      auto [line, col] = position_of(text, i);
+      return fail("LF0002", fmt::format("the file contains {}", what), line, col);
+    }
+  }
+
   Parser p;
   // libyaml asserts a non-null input even when it is empty (an empty string_view may have none:
   // fuzz_spec's empty input). Valid UTF-8 is checked above, so its encoding detection can only

@@ -109,11 +109,17 @@ for t in "${TARGETS[@]}"; do
   cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
   corp=$(sed -n 's/.* corp: \([^ ]*\).*/\1/p' <<<"$last")
-  result=ok
-  if [ "$rc" != 0 ]; then
-    result="FOUND (exit $rc): $(grep -m1 -E 'ERROR: |property violated|Test unit written' "$log" || true)"
-    status=1
-  fi
+  # libFuzzer exits 72 on SIGINT/SIGTERM (a campaign stopped early: the figures count) and 70 on
+  # a timeout. A process stopped with SIGSTOP (or a suspended machine) also ends in a timeout,
+  # because the pause counts as the input's run time: replay the timeout-* file to tell.
+  case "$rc" in
+    0) result=ok ;;
+    72) result="stopped early (SIGINT)" ;;
+    *)
+      result="FOUND (exit $rc): $(grep -m1 -E 'ERROR: |property violated|Test unit written' "$log" || true)"
+      status=1
+      ;;
+  esac
   printf '%-16s %12s %9s %8s %8s %12s %6sMB %s\n' "$t" "${execs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" \
     "${corp:-?}" "${rss:-?}" "$result"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$t" "$SECONDS_PER_TARGET" "${execs:-}" "${speed:-}" \

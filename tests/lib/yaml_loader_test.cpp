@@ -150,3 +150,33 @@ TEST_CASE("Loader: null, ~ and an empty value are null nodes, and refused as key
         V{"f.yaml:2:1: error: mapping keys must be plain strings, not sequences, mappings or "
           "nulls [LF0007]"});
 }
+
+TEST_CASE("Loader: NEL, U+2028, U+2029 and a lone CR are refused where they are",
+          "[yaml][loader]") {
+  // libyaml (YAML 1.1) breaks lines there, editors do not: a NEL in a comment ended the comment
+  // and the next error was reported on a line the editor numbers differently.
+  auto r = load_yaml(
+      "stack: demo # a\xC2\x85"
+      "b\nfunctions: {}\n",
+      "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:1:16: error: the file contains U+0085 (next line), which YAML 1.1 takes as a "
+          "line break: remove it, or write \\N in a double-quoted string [LF0002]"});
+  r = load_yaml("a: 1\nb: 'x\xE2\x80\xA8y'\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:2:6: error: the file contains U+2028 (line separator), which YAML 1.1 takes as a "
+          "line break: remove it, or write \\L in a double-quoted string [LF0002]"});
+  r = load_yaml("a: \xE2\x80\xA9\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:1:4: error: the file contains U+2029 (paragraph separator), which YAML 1.1 takes "
+          "as a line break: remove it, or write \\P in a double-quoted string [LF0002]"});
+  r = load_yaml("a: 1\rb: 2\n", "f.yaml");
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"f.yaml:1:5: error: the file contains a carriage return without a line feed, which YAML "
+          "takes as a line break: use LF or CRLF line endings [LF0002]"});
+  // CRLF files are fine, and the escapes read as the characters.
+  r = load_yaml("a: 1\r\nb: \"\\N\\L\\P\"\r\n", "f.yaml");
+  REQUIRE(r.diagnostics.empty());
+  CHECK(r.root->find("b")->value == "\xC2\x85\xE2\x80\xA8\xE2\x80\xA9");
+  CHECK(r.root->find("b")->line == 2);
+}
