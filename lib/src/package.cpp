@@ -107,9 +107,9 @@ std::vector<Step> compile_glob(std::string_view p) {
 }  // namespace
 
 // A backtracking matcher takes exponential time on patterns such as `*a*a*a*a*a*a*a*a*b` (a
-// .lambdaformignore from a pull request hung `render`: fuzzing finding F9). This one runs the
-// pattern as a nondeterministic automaton over the path, one set of live steps per character:
-// O(pattern × path).
+// .lambdaformignore from a pull request hung `render`: finding F9 in docs/fuzzing.md). This
+// runs the pattern as a nondeterministic automaton over the path, one set of live steps per
+// character: O(pattern × path).
 bool glob_match(std::string_view pattern, std::string_view path) {
   const std::vector<Step> steps = compile_glob(pattern);
   const std::size_t n = steps.size();
