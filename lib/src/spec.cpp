@@ -116,7 +116,7 @@ class Compiler {
     for (const auto& [k, v] : map.entries) {
       if (std::find(allowed.begin(), allowed.end(), k.value) != allowed.end()) continue;
       with_unknown_keys_.insert(&map);
-      std::string hint = detail::did_you_mean(k.value, allowed);
+      std::string hint = suggest(k.value, allowed);
       error(k, "LF3000",
             fmt::format("unknown key '{}' in {}{}", k.value, where,
                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
@@ -135,7 +135,7 @@ class Compiler {
       std::string name = n.tag.substr(1);
       if (std::find(kIntrinsicTags.begin(), kIntrinsicTags.end(), name) == kIntrinsicTags.end()) {
         std::vector<std::string> tags(kIntrinsicTags.begin(), kIntrinsicTags.end());
-        std::string hint = detail::did_you_mean(name, tags);
+        std::string hint = suggest(name, tags);
         error(n, "LF3011",
               fmt::format("unknown intrinsic function !{}{}", name,
                           hint.empty() ? "" : fmt::format(" (did you mean !{}?)", hint)));
@@ -150,7 +150,7 @@ class Compiler {
               kIntrinsicTags.end()) {
         std::vector<std::string> names;
         for (auto t : kIntrinsicTags) names.push_back("Fn::" + std::string(t));
-        std::string hint = detail::did_you_mean(key.value, names);
+        std::string hint = suggest(key.value, names);
         error(key, "LF3011",
               fmt::format("unknown intrinsic function {}{}", key.value,
                           hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint)));
@@ -231,8 +231,20 @@ class Compiler {
     const YNode* public_subnets = nullptr;
     const YNode* private_subnets = nullptr;
     std::vector<std::pair<std::string, const YNode*>> security_groups;
+    std::unordered_map<std::string, const YNode*> group_index;  // name -> its list
   };
   std::optional<Network> network_;
+  // Stack tags and network lists are defined once and copied into every resource that uses
+  // them, so a small spec could expand into gigabytes (F10: 54 KB of stack tags and functions
+  // took 1.1 GB). Copies are counted against SpecOptions::max_expanded_items.
+  const YNode* stack_tags_node_ = nullptr;
+  std::size_t expanded_items_ = 0;
+  bool expansion_refused_ = false;
+  bool expand(const YNode& from, std::size_t items);
+  // did-you-mean compares a name with every candidate: bounded work per spec, so that thousands
+  // of unknown names among thousands of candidates stay cheap (F10).
+  std::size_t suggest_budget_ = 50'000'000;
+  std::string suggest(std::string_view word, const std::vector<std::string>& candidates);
   std::map<std::string, const YNode*> role_specs_;
   std::vector<std::pair<std::string, Value<std::string>>> stack_tags_;
   std::vector<std::string> function_names_;
@@ -484,6 +496,7 @@ SpecResult Compiler::run(std::string_view text) {
     if (expect(*m, YNode::Kind::mapping, "a mapping")) t_.mappings = json(*m);
   }
   if (const YNode* tags = root.find("tags")) {
+    stack_tags_node_ = tags;
     if (expect(*tags, YNode::Kind::mapping, "a mapping of tag names to values"))
       for (const auto& [k, v] : tags->entries)
         if (auto x = value<std::string>(v, "/Tags")) stack_tags_.emplace_back(k.value, *x);
@@ -562,8 +575,11 @@ void Compiler::network(const YNode& n) {
   net.private_subnets = n.find("private_subnets");
   if (const YNode* sg = n.find("security_groups"))
     if (expect(*sg, YNode::Kind::mapping, "a mapping of group names to security group lists"))
-      for (const auto& [k, v] : sg->entries) net.security_groups.emplace_back(k.value, &v);
-  network_ = net;
+      for (const auto& [k, v] : sg->entries) {
+        net.security_groups.emplace_back(k.value, &v);
+        net.group_index.emplace(k.value, &v);
+      }
+  network_ = std::move(net);
 }
 
 void Compiler::roles(const YNode& n) {
@@ -698,7 +714,7 @@ void Compiler::function(const std::string& name, const YNode& n) {
     } else if (text && role_node->value.rfind("arn:", 0) != 0) {
       std::vector<std::string> names;
       for (const auto& [k, v] : role_specs_) names.push_back(k);
-      std::string hint = detail::did_you_mean(role_node->value, names);
+      std::string hint = suggest(role_node->value, names);
       error(*role_node, "LF3007",
             fmt::format("role '{}' is neither an ARN nor a role under roles:{}", role_node->value,
                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
@@ -900,10 +916,33 @@ void Compiler::raw_properties(const std::string& logical_id, const YNode& n,
   }
 }
 
+bool Compiler::expand(const YNode& from, std::size_t items) {
+  if (expansion_refused_) return false;
+  expanded_items_ += std::max<std::size_t>(items, 1);
+  if (expanded_items_ <= options_.max_expanded_items) return true;
+  expansion_refused_ = true;
+  error(from, "LF0006",
+        fmt::format("copying this into every resource that uses it takes the spec past {} copied "
+                    "items (stack tags and network lists, counted per resource), above "
+                    "lambdaform's limit",
+                    options_.max_expanded_items));
+  return false;
+}
+
+std::string Compiler::suggest(std::string_view word, const std::vector<std::string>& candidates) {
+  if (word.size() > 64) return {};  // did_you_mean suggests nothing for those
+  std::size_t work = 0;
+  for (const auto& c : candidates) work += (word.size() + 1) * (c.size() + 1);
+  if (work > suggest_budget_) return {};
+  suggest_budget_ -= work;
+  return detail::did_you_mean(word, candidates);
+}
+
 void Compiler::apply_tags(std::optional<Value<List<Tag>>>& tags,
                           const std::vector<std::pair<std::string, Value<std::string>>>& own) {
   std::map<std::string, Value<std::string>> merged;
-  for (const auto& [k, v] : stack_tags_) merged.insert_or_assign(k, v);
+  if (!stack_tags_.empty() && expand(*stack_tags_node_, stack_tags_.size()))
+    for (const auto& [k, v] : stack_tags_) merged.insert_or_assign(k, v);
   for (const auto& [k, v] : own) merged.insert_or_assign(k, v);
   if (merged.empty()) return;
   List<Tag> list;
@@ -1088,7 +1127,7 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
       error(*subnets, "LF3005", fmt::format("subnets must be public or private, not '{}'", *which));
     } else if (!list) {
       error(*subnets, "LF3005", fmt::format("network: has no {}_subnets", *which));
-    } else {
+    } else if (expand(*list, list->items.size())) {
       vc.subnet_ids = network_list(*list, tpath + "/SubnetIds");
       map_path(tpath + "/SubnetIds", *subnets);
       std::optional<bool> allow = false;
@@ -1117,17 +1156,17 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
     for (const auto& g : groups->items) {
       auto gname = plain_string(g, "a security group name");
       if (!gname) continue;
-      auto it = std::find_if(network_->security_groups.begin(), network_->security_groups.end(),
-                             [&](const auto& p) { return p.first == *gname; });
-      if (it == network_->security_groups.end()) {
+      auto it = network_->group_index.find(*gname);
+      if (it == network_->group_index.end()) {
         std::vector<std::string> names;
         for (const auto& p : network_->security_groups) names.push_back(p.first);
-        std::string hint = detail::did_you_mean(*gname, names);
+        std::string hint = suggest(*gname, names);
         error(g, "LF3005",
               fmt::format("network.security_groups has no group '{}'{}", *gname,
                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
         continue;
       }
+      if (!expand(*it->second, it->second->items.size())) break;
       auto ids = network_list(*it->second, tpath + "/SecurityGroupIds");
       if (!ids) continue;
       if (const auto* lit = ids->literal()) {
@@ -1357,7 +1396,7 @@ void Compiler::deployments() {
       continue;
     }
     if (std::find(kTypes.begin(), kTypes.end(), *type_name) == kTypes.end()) {
-      std::string hint = detail::did_you_mean(*type_name, kTypes);
+      std::string hint = suggest(*type_name, kTypes);
       error(
           *type, "LF4005",
           fmt::format("deployment type '{}' is not one of CodeDeploy's Lambda configurations{}",
@@ -1414,9 +1453,8 @@ void Compiler::deployments() {
       if (!hook) continue;
       auto hname = plain_string(*hook, "a function name of this spec");
       if (!hname) continue;
-      if (std::find(function_names_.begin(), function_names_.end(), *hname) ==
-          function_names_.end()) {
-        std::string hint = detail::did_you_mean(*hname, function_names_);
+      if (!function_name_set_.count(*hname)) {
+        std::string hint = suggest(*hname, function_names_);
         error(*hook, "LF4005",
               fmt::format("{} '{}' is not a function of this spec{}", key, *hname,
                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
@@ -1699,9 +1737,8 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n,
       for (const auto& item : inv->items) {
         auto target = plain_string(item, "a function name of this spec");
         if (!target) continue;
-        if (std::find(function_names_.begin(), function_names_.end(), *target) ==
-            function_names_.end()) {
-          std::string hint = detail::did_you_mean(*target, function_names_);
+        if (!function_name_set_.count(*target)) {
+          std::string hint = suggest(*target, function_names_);
           error(
               item, "LF3005",
               fmt::format("invoke_functions names '{}', which is not a function of this spec{}",

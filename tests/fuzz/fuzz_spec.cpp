@@ -121,6 +121,22 @@ void check_limits() {
   r = compile(laughs, o);
   expect(count_rule(r, "LF0005") == 1 && !r.tmpl, "an alias is refused with LF0005");
 
+  // Copies of shared definitions: 50 stack tags on 2,000 functions and their 2,000 generated
+  // roles are exactly max_expanded_items (200,000); one function more is refused (F10).
+  auto tagged = [](int functions) {
+    std::string t = "stack: demo\ntags:\n";
+    for (int i = 0; i < 50; ++i) t += "  t" + std::to_string(i) + ": v\n";
+    t += "functions:\n";
+    for (int i = 0; i < functions; ++i)
+      t += "  F" + std::to_string(i) +
+           ":\n    runtime: python3.12\n    handler: index.handler\n    code: {inline: x}\n";
+    return t;
+  };
+  r = compile(tagged(2000), o);
+  expect(count_rule(r, "LF0006") == 0, "max_expanded_items copies are accepted");
+  r = compile(tagged(2001), o);
+  expect(count_rule(r, "LF0006") == 1 && !r.tmpl, "one copy more is refused with LF0006");
+
   // Inline files: max_inline_file_bytes accepted, one byte more refused (LF3006).
   lf::SpecOptions small = o;
   small.max_inline_file_bytes = kInlineLimit;

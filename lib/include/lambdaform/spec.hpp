@@ -26,6 +26,9 @@ struct SpecOptions {
   std::size_t max_spec_bytes = 1 << 20;
   /// Largest inline_file accepted, in bytes (Lambda's inline limit is 4 MB).
   std::size_t max_inline_file_bytes = 4 * 1024 * 1024;
+  /// Most items copied from shared definitions into resources: stack tags into every taggable
+  /// resource, network subnet and security group lists into every function that names them.
+  std::size_t max_expanded_items = 200000;
 };
 
 /// What compiling a spec gives: the template (unless an error stopped it) and every diagnostic,
