@@ -45,20 +45,36 @@ Json resolve(const Json& j, const std::map<std::string, std::string>& params,
                        : (arg.is_array() && !arg.empty() && arg[0].is_string())
                            ? arg[0].get<std::string>()
                            : "";
-    for (const auto& name : declared) {
-      std::string placeholder = "${" + name + "}";
-      if (text.find(placeholder) == std::string::npos) continue;
-      if (arg.is_array() && arg.size() == 2 && arg[1].is_object() && arg[1].contains(name))
-        continue;
-      auto it = params.find(name);
-      if (it == params.end()) {
-        unresolved.insert(name);
+    // Each ${Name} of the text is looked up once; searching the text for every declared
+    // parameter was quadratic (F10: 8,000 parameters and 8,000 !Sub strings took 4 s).
+    const bool has_vars = arg.is_array() && arg.size() == 2 && arg[1].is_object();
+    std::string resolved;
+    resolved.reserve(text.size());
+    std::size_t pos = 0;
+    for (std::size_t open; (open = text.find("${", pos)) != std::string::npos;) {
+      const std::size_t close = text.find('}', open + 2);
+      if (close == std::string::npos) break;
+      const std::size_t reopen = text.find("${", open + 2);
+      if (reopen < close) {  // "${a ... ${B}": only the last "${" before the '}' opens a name
+        resolved.append(text, pos, reopen - pos);
+        pos = reopen;
         continue;
       }
-      for (auto pos = text.find(placeholder); pos != std::string::npos;
-           pos = text.find(placeholder, pos + it->second.size()))
-        text.replace(pos, placeholder.size(), it->second);
+      const std::string name = text.substr(open + 2, close - open - 2);
+      resolved.append(text, pos, open - pos);
+      pos = close + 1;
+      auto it = params.find(name);
+      if (!declared.count(name) || (has_vars && arg[1].contains(name))) {
+        resolved.append(text, open, pos - open);  // not a parameter of ours: kept as written
+      } else if (it == params.end()) {
+        unresolved.insert(name);
+        resolved.append(text, open, pos - open);
+      } else {
+        resolved += it->second;
+      }
     }
+    resolved.append(text, pos, std::string::npos);
+    text = std::move(resolved);
     Json out = Json::object();
     if (arg.is_string())
       out["Fn::Sub"] = text;

@@ -194,6 +194,30 @@ TEST_CASE("Versions: a parameter in a locked property is hashed by --param value
   CHECK(id(ra) == version_id(""));
 }
 
+TEST_CASE("Versions: !Sub placeholders of parameters are resolved one by one, once",
+          "[versions][regression]") {
+  const std::string text =
+      "stack: demo\nparameters: {A: {type: String}, B: {type: String}, C: {type: String}}\n" +
+      kHead.substr(kHead.find("functions:")) + kBase.substr(0, kBase.find("    environment")) +
+      "    environment:\n"
+      "      XX: !Sub '${A}-${B}-${!A}-${AWS::Region}-${A'\n"
+      "      YY: !Sub ['${A}${C}', {C: local}]\n" +
+      kBase.substr(kBase.find("    publish_version"));
+  auto r = compile(text);
+  for (const auto& line : lftest::lines(r.diagnostics)) UNSCOPED_INFO(line);
+  REQUIRE_FALSE(has_errors(r.diagnostics));
+  // A and B have values; C is a parameter too, but Y's own variable map names it.
+  VersionHash h = version_hash(*r.tmpl, "Fn", {{"A", "1"}, {"B", "${A}"}});
+  // B's value is not substituted again: "${A}" stays as B's text.
+  CHECK(h.canonical.find(R"("XX":{"Fn::Sub":"1-${A}-${!A}-${AWS::Region}-${A"})") !=
+        std::string::npos);
+  CHECK(h.canonical.find(R"("YY":{"Fn::Sub":["1${C}",{"C":"local"}]})") != std::string::npos);
+  CHECK(h.unresolved_parameters.empty());
+  // Without values every parameter named is reported, each once.
+  h = version_hash(*r.tmpl, "Fn", {});
+  CHECK(h.unresolved_parameters == std::vector<std::string>{"A", "B"});
+}
+
 TEST_CASE("Aliases: $LATEST, current, a number, weights and provisioned concurrency",
           "[versions][alias]") {
   auto r = compile(kHead + kBase.substr(0, kBase.find("    aliases")) + R"(    aliases:
