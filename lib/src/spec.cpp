@@ -230,7 +230,7 @@ class Compiler {
   struct Network {
     const YNode* public_subnets = nullptr;
     const YNode* private_subnets = nullptr;
-    std::vector<std::pair<std::string, const YNode*>> security_groups;
+    std::vector<std::string> group_names;                       // in spec order, for hints
     std::unordered_map<std::string, const YNode*> group_index;  // name -> its list
   };
   std::optional<Network> network_;
@@ -246,6 +246,7 @@ class Compiler {
   std::size_t suggest_budget_ = 50'000'000;
   std::string suggest(std::string_view word, const std::vector<std::string>& candidates);
   std::map<std::string, const YNode*> role_specs_;
+  std::vector<std::string> role_names_;  // the keys of role_specs_, for hints
   std::vector<std::pair<std::string, Value<std::string>>> stack_tags_;
   std::vector<std::string> function_names_;
   std::set<std::string, std::less<>> function_name_set_;  // the same, for lookups
@@ -576,7 +577,7 @@ void Compiler::network(const YNode& n) {
   if (const YNode* sg = n.find("security_groups"))
     if (expect(*sg, YNode::Kind::mapping, "a mapping of group names to security group lists"))
       for (const auto& [k, v] : sg->entries) {
-        net.security_groups.emplace_back(k.value, &v);
+        net.group_names.push_back(k.value);
         net.group_index.emplace(k.value, &v);
       }
   network_ = std::move(net);
@@ -604,7 +605,7 @@ void Compiler::roles(const YNode& n) {
                 doc["Statement"].is_array() ? doc["Statement"] : Json::array({doc["Statement"]}),
                 *v.find("policies"));
         }
-    role_specs_.emplace(k.value, &v);
+    if (role_specs_.emplace(k.value, &v).second) role_names_.push_back(k.value);
     t_.add(k.value, std::move(*r));
   }
 }
@@ -712,9 +713,7 @@ void Compiler::function(const std::string& name, const YNode& n) {
     if (text && role_specs_.count(role_node->value)) {
       f.role = get_att(role_node->value, "Arn");
     } else if (text && role_node->value.rfind("arn:", 0) != 0) {
-      std::vector<std::string> names;
-      for (const auto& [k, v] : role_specs_) names.push_back(k);
-      std::string hint = suggest(role_node->value, names);
+      std::string hint = suggest(role_node->value, role_names_);
       error(*role_node, "LF3007",
             fmt::format("role '{}' is neither an ARN nor a role under roles:{}", role_node->value,
                         hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
@@ -1158,9 +1157,9 @@ void Compiler::vpc(const std::string& name, Function& f, const YNode& n, Role* r
       if (!gname) continue;
       auto it = network_->group_index.find(*gname);
       if (it == network_->group_index.end()) {
-        std::vector<std::string> names;
-        for (const auto& p : network_->security_groups) names.push_back(p.first);
-        std::string hint = suggest(*gname, names);
+        // The names are listed once, not per unknown reference (F10: 60,000 unknown references
+        // among 20,000 groups copied 1.2 billion strings, 18 s).
+        std::string hint = suggest(*gname, network_->group_names);
         error(g, "LF3005",
               fmt::format("network.security_groups has no group '{}'{}", *gname,
                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
