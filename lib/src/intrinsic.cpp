@@ -6,7 +6,7 @@ namespace lambdaform {
 
 Json Intrinsic::to_json() const {
   Json j = Json::object();
-  j[function_] = args_;
+  j.get_ref<Json::object_t&>().emplace_back(function(), args());
   return j;
 }
 

@@ -114,7 +114,8 @@ template <class T>
 Json tree_of(const std::map<std::string, T>& m) {
   Json o = Json::object();
   o.get_ref<Json::object_t&>().reserve(m.size());
-  for (const auto& [k, x] : m) o[k] = tree_of(x);
+  // Keys of a std::map are unique: appended without ordered_map's linear find.
+  for (const auto& [k, x] : m) o.get_ref<Json::object_t&>().emplace_back(k, tree_of(x));
   return o;
 }
 template <class T, std::enable_if_t<has_fields<T>::value, int>>
@@ -122,10 +123,11 @@ Json tree_of(const T& s) {
   Json o = Json::object();
   std::size_t set = 0;
   for_each_field<T>([&](const auto& f) { set += is_set(s.*(f.member)) ? 1 : 0; });
-  o.get_ref<Json::object_t&>().reserve(set);
-  for_each_field<T>([&](const auto& f) {
+  auto& entries = o.get_ref<Json::object_t&>();
+  entries.reserve(set);
+  for_each_field<T>([&](const auto& f) {  // field names are unique within a table
     const auto& m = s.*(f.member);
-    if (is_set(m)) o[std::string(f.name)] = tree_of(m);
+    if (is_set(m)) entries.emplace_back(std::string(f.name), tree_of(m));
   });
   return o;
 }

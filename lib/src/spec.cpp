@@ -523,6 +523,12 @@ SpecResult Compiler::run(std::string_view text) {
   result.diagnostics = std::move(diags_);
   by_position(result.diagnostics);
   if (has_errors(result.diagnostics)) return result;
+  // The spec's node tree is not needed past here (diagnostics are located through source_map_):
+  // freeing it before validation builds and renders the template lowers the peak heap.
+  stack_tags_node_ = functions_node_ = nullptr;
+  role_specs_.clear();
+  with_unknown_keys_.clear();
+  loaded.root.reset();
   ValidateOptions vo;
   vo.today = options_.today;
   vo.rendered_yaml = &result.yaml;

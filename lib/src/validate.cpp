@@ -204,13 +204,15 @@ class RefWalker {
 
   void node(const Json& j) {
     if (j.is_array()) {
-      for (std::size_t i = 0; i < j.size(); ++i) child(j[i], {nullptr, i});
+      const auto& items = j.get_ref<const Json::array_t&>();
+      for (std::size_t i = 0; i < items.size(); ++i) child(items[i], {nullptr, i});
       return;
     }
     if (!j.is_object()) return;
-    if (j.size() == 1) {
-      const std::string& key = j.begin().key();
-      const Json& arg = j.begin().value();
+    const auto& entries = j.get_ref<const Json::object_t&>();
+    if (entries.size() == 1) {
+      const std::string& key = entries.front().first;
+      const Json& arg = entries.front().second;
       at_.push_back({&key, 0});
       bool done = true;
       if (key == "Ref" && arg.is_string())
@@ -231,7 +233,7 @@ class RefWalker {
       at_.pop_back();
       if (done) return;
     }
-    for (auto it = j.begin(); it != j.end(); ++it) child(it.value(), {&it.key(), 0});
+    for (const auto& [key, value] : entries) child(value, {&key, 0});
   }
 
   void condition_here(const std::string& name) {
@@ -353,17 +355,19 @@ void check_utf8(const Json& j, std::vector<PathStep>& at, Sink& sink) {
     if (!detail::valid_utf8(j.get_ref<const std::string&>()))
       sink.error("LF1001", pointer_of(at), "the string is not valid UTF-8");
   } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i) {
+    // The containers directly: nlohmann's iterators cost several times the walk itself.
+    const auto& items = j.get_ref<const Json::array_t&>();
+    for (std::size_t i = 0; i < items.size(); ++i) {
       at.push_back({nullptr, i});
-      check_utf8(j[i], at, sink);
+      check_utf8(items[i], at, sink);
       at.pop_back();
     }
   } else if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      at.push_back({&it.key(), 0});
-      if (!detail::valid_utf8(it.key()))
+    for (const auto& [key, value] : j.get_ref<const Json::object_t&>()) {
+      at.push_back({&key, 0});
+      if (!detail::valid_utf8(key))
         sink.error("LF1001", pointer_of(at), "the key is not valid UTF-8");
-      check_utf8(it.value(), at, sink);
+      check_utf8(value, at, sink);
       at.pop_back();
     }
   }

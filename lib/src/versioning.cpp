@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "tree.hpp"
@@ -90,7 +91,76 @@ Json resolve(const Json& j, const std::map<std::string, std::string>& params,
   return out;
 }
 
+// A key nlohmann writes byte for byte: printable ASCII without '"' or '\\'.
+bool verbatim_key(const std::string& key) {
+  for (unsigned char c : key)
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
+  return true;
+}
+
+void dump_string(const std::string& s, std::string& out) {
+  if (verbatim_key(s)) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+}
+
+// Appends `j` exactly as nlohmann::json (std::map objects: keys sorted bytewise) would dump it
+// compactly, without building that sorted copy of the tree: the copy and its dump were most
+// of version_hash's instructions and allocations. Scalars are nlohmann's own dump (numbers,
+// escapes, U+FFFD for invalid UTF-8); tests/spec/versions_test.cpp compares the two on
+// generated trees.
+void dump_sorted(const Json& j, std::string& out) {
+  if (j.is_object()) {
+    const auto& entries = j.get_ref<const Json::object_t&>();
+    std::vector<const Json::object_t::value_type*> sorted;
+    sorted.reserve(entries.size());
+    for (const auto& e : entries) sorted.push_back(&e);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const auto* a, const auto* b) { return a->first < b->first; });
+    out += '{';
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      if (i) out += ',';
+      dump_string(sorted[i]->first, out);
+      out += ':';
+      dump_sorted(sorted[i]->second, out);
+    }
+    out += '}';
+  } else if (j.is_array()) {
+    const auto& items = j.get_ref<const Json::array_t&>();
+    out += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) out += ',';
+      dump_sorted(items[i], out);
+    }
+    out += ']';
+  } else if (j.is_string()) {
+    dump_string(j.get_ref<const std::string&>(), out);
+  } else if (j.is_boolean()) {
+    out += j.get<bool>() ? "true" : "false";
+  } else if (j.is_null()) {
+    out += "null";
+  } else if (j.is_number_integer()) {  // signed and unsigned: plain decimal, as nlohmann writes
+                                       // them
+    out += j.is_number_unsigned() ? std::to_string(j.get<std::uint64_t>())
+                                  : std::to_string(j.get<std::int64_t>());
+  } else {  // floating point: nlohmann's own shortest form
+    out += j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
+}
+
 }  // namespace
+
+namespace detail {
+std::string canonical_json(const Json& j) {
+  std::string out;
+  dump_sorted(j, out);
+  return out;
+}
+}  // namespace detail
 
 VersionHash version_hash(const Template& t, std::string_view function_id,
                          const std::map<std::string, std::string>& params) {
@@ -98,21 +168,34 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
   std::set<std::string> declared;
   for (const auto& [name, p] : t.parameters) declared.insert(name);
   std::set<std::string> unresolved;
-  // nlohmann::json (not ordered_json) sorts object keys: the canonical form ignores key order.
-  nlohmann::json locked = nlohmann::json::object();
   VersionHash h;
-  if (resource.contains("Properties"))
-    for (auto it = resource["Properties"].begin(); it != resource["Properties"].end(); ++it) {
-      if (!is_locked(it.key())) continue;
-      // A deep conversion, not a dump() + parse() round trip: the same sorted tree.
-      locked[it.key()] = declared.empty() && params.empty()
-                             ? nlohmann::json(it.value())  // nothing to resolve
-                             : nlohmann::json(resolve(it.value(), params, declared, unresolved));
-      h.properties.push_back(it.key());
+  // The canonical form is sorted compact JSON (key order does not matter):
+  // {"lambdaform-version-hash":1,"properties":{...locked properties...}}.
+  std::vector<std::pair<const std::string*, Json>> resolved;  // only with parameters
+  std::vector<std::pair<const std::string*, const Json*>> locked;
+  if (const auto props = resource.find("Properties"); props != resource.end())
+    for (const auto& [name, value] : props->get_ref<const Json::object_t&>()) {
+      if (!is_locked(name)) continue;
+      h.properties.push_back(name);
+      if (declared.empty() && params.empty()) {  // nothing to resolve
+        locked.emplace_back(&name, &value);
+      } else {
+        resolved.emplace_back(&name, resolve(value, params, declared, unresolved));
+      }
     }
+  for (const auto& [name, value] : resolved) locked.emplace_back(name, &value);
+  std::sort(locked.begin(), locked.end(),
+            [](const auto& a, const auto& b) { return *a.first < *b.first; });
   std::sort(h.properties.begin(), h.properties.end());
-  nlohmann::json input = {{"lambdaform-version-hash", kVersionHashSpec}, {"properties", locked}};
-  h.canonical = input.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string& out = h.canonical;
+  out = fmt::format("{{\"lambdaform-version-hash\":{},\"properties\":{{", kVersionHashSpec);
+  for (std::size_t i = 0; i < locked.size(); ++i) {
+    if (i) out += ',';
+    dump_string(*locked[i].first, out);
+    out += ':';
+    dump_sorted(*locked[i].second, out);
+  }
+  out += "}}";
   h.sha256 = sha256_hex(h.canonical);
   h.unresolved_parameters.assign(unresolved.begin(), unresolved.end());
   return h;

@@ -74,3 +74,22 @@ TEST_CASE("Handle: ref and get_att need no hand-typed logical id", "[intrinsic][
   s.t.get(s.fn).timeout = 30;
   CHECK(*s.t.get(s.fn).timeout->literal() == 30);
 }
+
+TEST_CASE("Intrinsic: copies share the call, a moved-from one reads as an empty call",
+          "[intrinsic]") {
+  // Intrinsic holds its call behind one shared pointer so that Value<T> stays small.
+  static_assert(sizeof(Intrinsic) <= 2 * sizeof(void*));
+  Intrinsic a = sub("${AWS::Region}-x");
+  Intrinsic b = a;
+  CHECK(b == a);
+  CHECK(&b.args() == &a.args());
+  Intrinsic c = std::move(b);
+  CHECK(c == a);
+  CHECK(b.function().empty());  // NOLINT(bugprone-use-after-move): the documented state
+  CHECK(b.args().is_null());
+  CHECK(b != a);
+  b = c;  // a moved-from Intrinsic can be assigned again
+  CHECK(b == a);
+  CHECK(Intrinsic("Fn::Sub", "${AWS::Region}-x") == a);  // equal by content, not identity
+  CHECK(Intrinsic("Fn::Sub", "${AWS::Region}-y") != a);
+}

@@ -1,6 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <random>
+
+#include <nlohmann/json.hpp>
+
 #include "support.hpp"
+#include "tree.hpp"
 
 using namespace lambdaform;
 using V = std::vector<std::string>;
@@ -30,7 +35,89 @@ std::string version_id(const std::string& extra, SpecOptions o = {}) {
   return id;
 }
 
+// A random ordered tree with the keys and scalars where a hand-written canonical writer could
+// differ from nlohmann's sorted dump: byte order of keys (case, '_', UTF-8, invalid bytes),
+// escapes, numbers at the edges, empty containers.
+Json random_tree(std::mt19937_64& rng, int depth) {
+  static const std::vector<std::string> kStrings = {"",
+                                                    "a",
+                                                    "B",
+                                                    "_",
+                                                    "Z9",
+                                                    "aa",
+                                                    "a\"b",
+                                                    "back\\slash",
+                                                    "tab\t",
+                                                    "nl\n",
+                                                    "\x01",
+                                                    "\x1f",
+                                                    "\x7f",
+                                                    "caf\xc3\xa9",
+                                                    "\xe2\x82\xac",
+                                                    "\xf0\x9f\x98\x80",
+                                                    "\xff",
+                                                    "\xc3",
+                                                    "a\xed\xa0\x80"
+                                                    "b",
+                                                    "\xef\xbb\xbf",
+                                                    "/",
+                                                    "Fn::GetAtt",
+                                                    "Ref",
+                                                    "S3Key",
+                                                    "s3key",
+                                                    "${AWS::Region}"};
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  auto text = [&] {
+    std::string s;
+    for (std::size_t i = pick(3) + 1; i > 0; --i) s += kStrings[pick(kStrings.size())];
+    return s;
+  };
+  switch (pick(depth > 4 ? 6 : 8)) {
+    case 0:
+      return nullptr;
+    case 1:
+      return pick(2) == 1;
+    case 2: {
+      static const std::int64_t kInts[] = {0, -1, 7, 9007199254740993LL, INT64_MIN, INT64_MAX};
+      return pick(2) ? Json(kInts[pick(6)]) : Json(static_cast<std::int64_t>(rng()));
+    }
+    case 3:
+      return static_cast<std::uint64_t>(rng() | (std::uint64_t{1} << 63));
+    case 4: {
+      static const double kReals[] = {
+          0.0, -0.0, 0.1, 1e21, 1e-7, 5e-324, 1.7976931348623157e308, 123456789.125, 30.0};
+      return kReals[pick(9)];
+    }
+    case 5:
+      return text();
+    case 6: {
+      Json a = Json::array();
+      for (std::size_t i = pick(4); i > 0; --i) a.push_back(random_tree(rng, depth + 1));
+      return a;
+    }
+    default: {
+      Json o = Json::object();
+      for (std::size_t i = pick(6); i > 0; --i) o[text()] = random_tree(rng, depth + 1);
+      return o;
+    }
+  }
+}
+
 }  // namespace
+
+TEST_CASE("Versions: the canonical writer is byte for byte nlohmann::json's sorted dump",
+          "[versions]") {
+  // version_hash writes the canonical text straight from the ordered tree; hash spec 1 was
+  // defined as nlohmann::json's (std::map) compact dump with U+FFFD replacement.
+  std::mt19937_64 rng(20261127);
+  for (int i = 0; i < 20000; ++i) {
+    const Json tree = random_tree(rng, 0);
+    const std::string want =
+        nlohmann::json(tree).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string got = detail::canonical_json(tree);
+    if (got != want) FAIL("tree " << i << ":\n got " << got << "\nwant " << want);
+  }
+}
 
 TEST_CASE("SHA-256: FIPS 180-4 test vectors", "[versions]") {
   CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
