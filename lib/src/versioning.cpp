@@ -91,15 +91,15 @@ Json resolve(const Json& j, const std::map<std::string, std::string>& params,
   return out;
 }
 
-// A key nlohmann writes byte for byte: printable ASCII without '"' or '\\'.
-bool verbatim_key(const std::string& key) {
-  for (unsigned char c : key)
+// A string nlohmann writes byte for byte: printable ASCII without '"' or '\\'.
+bool verbatim(const std::string& s) {
+  for (unsigned char c : s)
     if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
   return true;
 }
 
 void dump_string(const std::string& s, std::string& out) {
-  if (verbatim_key(s)) {
+  if (verbatim(s)) {
     out += '"';
     out += s;
     out += '"';
@@ -143,8 +143,8 @@ void dump_sorted(const Json& j, std::string& out) {
     out += j.get<bool>() ? "true" : "false";
   } else if (j.is_null()) {
     out += "null";
-  } else if (j.is_number_integer()) {  // signed and unsigned: plain decimal, as nlohmann writes
-                                       // them
+  } else if (j.is_number_integer()) {
+    // Signed and unsigned integers: plain decimal, as nlohmann writes them.
     out += j.is_number_unsigned() ? std::to_string(j.get<std::uint64_t>())
                                   : std::to_string(j.get<std::int64_t>());
   } else {  // floating point: nlohmann's own shortest form
