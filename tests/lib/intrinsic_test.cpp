@@ -75,14 +75,15 @@ TEST_CASE("Handle: ref and get_att need no hand-typed logical id", "[intrinsic][
   CHECK(*s.t.get(s.fn).timeout->literal() == 30);
 }
 
-TEST_CASE("Intrinsic: copies share the call, a moved-from one reads as an empty call",
+TEST_CASE("Intrinsic: one pointer wide; copies are equal, a moved-from one reads as an empty call",
           "[intrinsic]") {
-  // Intrinsic holds its call behind one shared pointer so that Value<T> stays small.
-  static_assert(sizeof(Intrinsic) <= 2 * sizeof(void*));
+  // Intrinsic and large literals are held behind a pointer so that Value<T> stays small.
+  static_assert(sizeof(Intrinsic) == sizeof(void*));
+  static_assert(sizeof(Value<Code>) <= 3 * sizeof(void*));
   Intrinsic a = sub("${AWS::Region}-x");
   Intrinsic b = a;
   CHECK(b == a);
-  CHECK(&b.args() == &a.args());
+  CHECK(&b.args() != &a.args());  // a copy, not shared
   Intrinsic c = std::move(b);
   CHECK(c == a);
   CHECK(b.function().empty());  // NOLINT(bugprone-use-after-move): the documented state
@@ -90,6 +91,29 @@ TEST_CASE("Intrinsic: copies share the call, a moved-from one reads as an empty 
   CHECK(b != a);
   b = c;  // a moved-from Intrinsic can be assigned again
   CHECK(b == a);
-  CHECK(Intrinsic("Fn::Sub", "${AWS::Region}-x") == a);  // equal by content, not identity
+  CHECK(Intrinsic("Fn::Sub", "${AWS::Region}-x") == a);
   CHECK(Intrinsic("Fn::Sub", "${AWS::Region}-y") != a);
+}
+
+TEST_CASE("Value: a sub-structure literal is copied deeply and reads as default after a move",
+          "[intrinsic]") {
+  Code code;
+  code.s3_bucket = "bucket";
+  code.s3_key = "key.zip";
+  Value<Code> v = code;
+  Value<Code> w = v;
+  REQUIRE(w.literal() != nullptr);
+  CHECK(w == v);
+  w.literal()->s3_key = "other.zip";  // the copy is independent
+  CHECK(*v.literal()->s3_key->literal() == "key.zip");
+  CHECK(w != v);
+  Value<Code> moved = std::move(w);
+  CHECK(*moved.literal()->s3_key->literal() == "other.zip");
+  REQUIRE(w.literal() != nullptr);  // NOLINT(bugprone-use-after-move): still a literal
+  CHECK(*w.literal() == Code{});
+  w = v;
+  CHECK(w == v);
+  Value<Code> i = ref("CodeParam");
+  CHECK(i.literal() == nullptr);
+  CHECK(i.intrinsic() != nullptr);
 }

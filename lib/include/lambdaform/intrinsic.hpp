@@ -18,13 +18,24 @@ namespace lambdaform {
 
 /// One intrinsic function call such as `{"Fn::Sub": "..."}` or `{"Ref": "X"}`.
 /// Its arguments are a JSON tree in which nested intrinsics appear in their long form.
-/// An immutable value: copies share one representation, so that every `Value<T>` of the model
-/// stays small (16 bytes here instead of 48: every optional property holds one inline).
+/// Held behind one pointer, so that every `Value<T>` of the model stays small (8 bytes here
+/// instead of 48: every optional property holds one inline, set or not).
 class Intrinsic {
  public:
   /// Builds a call of `function` ("Ref", "Fn::GetAtt", ...) with `args`.
   Intrinsic(std::string function, Json args)
-      : rep_(std::make_shared<const Rep>(Rep{std::move(function), std::move(args)})) {}
+      : rep_(std::make_unique<const Rep>(Rep{std::move(function), std::move(args)})) {}
+  /// A copy of the call.
+  Intrinsic(const Intrinsic& other) : rep_(std::make_unique<const Rep>(other.rep())) {}
+  /// Takes the other's call; the moved-from Intrinsic reads as an empty call.
+  Intrinsic(Intrinsic&&) noexcept = default;
+  /// A copy of the call.
+  Intrinsic& operator=(const Intrinsic& other) {
+    if (this != &other) rep_ = std::make_unique<const Rep>(other.rep());
+    return *this;
+  }
+  /// Takes the other's call.
+  Intrinsic& operator=(Intrinsic&&) noexcept = default;
   /// The function's long name: "Ref", "Fn::Sub", ...
   const std::string& function() const noexcept { return rep().function; }
   /// The arguments as CloudFormation expects them in JSON.
@@ -36,7 +47,7 @@ class Intrinsic {
   static std::optional<Intrinsic> from_json(const Json& j);
   /// Equal when the function and the arguments are equal.
   friend bool operator==(const Intrinsic& a, const Intrinsic& b) {
-    return a.rep_ == b.rep_ || (a.function() == b.function() && a.args() == b.args());
+    return a.function() == b.function() && a.args() == b.args();
   }
   /// Not equal.
   friend bool operator!=(const Intrinsic& a, const Intrinsic& b) { return !(a == b); }
@@ -51,21 +62,66 @@ class Intrinsic {
     static const Rep kEmpty{};
     return rep_ ? *rep_ : kEmpty;
   }
-  std::shared_ptr<const Rep> rep_;
+  std::unique_ptr<const Rep> rep_;
 };
 
 /// Lets an Intrinsic be put wherever a Json is expected (nested intrinsic arguments).
 void to_json(Json& j, const Intrinsic& i);
 
+namespace detail {
+
+/// Heap storage for a literal too large to keep inline in every `Value<T>` (sub-structures such
+/// as Code or LoggingConfig): a model holds every optional property inline, set or not, so
+/// these would make each Function, and each Resource beside it, over a kilobyte larger.
+/// Copies are deep, moves take the pointer; a moved-from box reads as a default `T`.
+template <class T>
+class Boxed {
+ public:
+  /// Boxes a literal.
+  explicit Boxed(T value) : p_(std::make_unique<T>(std::move(value))) {}
+  /// A deep copy.
+  Boxed(const Boxed& other) : p_(std::make_unique<T>(other.get())) {}
+  /// Takes the other's literal.
+  Boxed(Boxed&&) noexcept = default;
+  /// A deep copy.
+  Boxed& operator=(const Boxed& other) {
+    if (this != &other) p_ = std::make_unique<T>(other.get());
+    return *this;
+  }
+  /// Takes the other's literal.
+  Boxed& operator=(Boxed&&) noexcept = default;
+  /// The literal.
+  const T& get() const noexcept {
+    static const T kDefault{};
+    return p_ ? *p_ : kDefault;
+  }
+  /// The literal, made again (default) after a move.
+  T& get() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+  /// Equal literals.
+  friend bool operator==(const Boxed& a, const Boxed& b) { return a.get() == b.get(); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
+}  // namespace detail
+
 /// A property value: either a literal `T` or an intrinsic that CloudFormation resolves at deploy
 /// time. Limits are checked only on literals; an intrinsic's value is unknown at render time.
 template <class T>
 class Value {
+  // Strings, numbers, lists and maps stay inline; sub-structures live on the heap.
+  static constexpr bool kBoxed = sizeof(T) > 48;
+  using Stored = std::conditional_t<kBoxed, detail::Boxed<T>, T>;
+
  public:
   /// The literal's type.
   using literal_type = T;
   /// The literal.
-  Value(T literal) : v_(std::move(literal)) {}
+  Value(T literal) : v_(std::in_place_index<0>, Stored(std::move(literal))) {}
   /// An intrinsic instead of the literal.
   Value(Intrinsic intrinsic) : v_(std::move(intrinsic)) {}
   /// Anything `T` is built from (a `const char*` for a string, an `int` for an integer), except
@@ -76,14 +132,26 @@ class Value {
                                  (!std::is_same_v<T, bool> || std::is_same_v<D, bool>)&&(
                                      !std::is_integral_v<T> || std::is_integral_v<D>),
                              int> = 0>
-  Value(U&& u) : v_(T(std::forward<U>(u))) {}
+  Value(U&& u) : v_(std::in_place_index<0>, Stored(T(std::forward<U>(u)))) {}
 
   /// True when the value is a literal.
   bool is_literal() const noexcept { return v_.index() == 0; }
   /// The literal, or nullptr for an intrinsic.
-  const T* literal() const noexcept { return std::get_if<0>(&v_); }
+  const T* literal() const noexcept {
+    const Stored* s = std::get_if<0>(&v_);
+    if constexpr (kBoxed)
+      return s ? &s->get() : nullptr;
+    else
+      return s;
+  }
   /// The literal, or nullptr for an intrinsic.
-  T* literal() noexcept { return std::get_if<0>(&v_); }
+  T* literal() noexcept(!kBoxed) {
+    Stored* s = std::get_if<0>(&v_);
+    if constexpr (kBoxed)
+      return s ? &s->get() : nullptr;
+    else
+      return s;
+  }
   /// The intrinsic, or nullptr for a literal.
   const Intrinsic* intrinsic() const noexcept { return std::get_if<1>(&v_); }
   /// Equal when both hold the same literal or the same intrinsic.
@@ -92,7 +160,7 @@ class Value {
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 
  private:
-  std::variant<T, Intrinsic> v_;
+  std::variant<Stored, Intrinsic> v_;
 };
 
 /// A list property; the list and each item may be intrinsics.
