@@ -4,7 +4,6 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "tree.hpp"
 
@@ -113,22 +112,31 @@ void dump_string(const std::string& s, std::string& out) {
 // of version_hash's instructions and allocations. Scalars are nlohmann's own dump (numbers,
 // escapes, U+FFFD for invalid UTF-8); tests/spec/versions_test.cpp compares the two on
 // generated trees.
+void dump_sorted(const Json& j, std::string& out);
+
+using Members = std::vector<std::pair<const std::string*, const Json*>>;
+
+// An object's members, sorted by key: {"a":...,"b":...}.
+void dump_members(Members& members, std::string& out) {
+  std::sort(members.begin(), members.end(),
+            [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  out += '{';
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (i) out += ',';
+    dump_string(*members[i].first, out);
+    out += ':';
+    dump_sorted(*members[i].second, out);
+  }
+  out += '}';
+}
+
 void dump_sorted(const Json& j, std::string& out) {
   if (j.is_object()) {
     const auto& entries = j.get_ref<const Json::object_t&>();
-    std::vector<const Json::object_t::value_type*> sorted;
-    sorted.reserve(entries.size());
-    for (const auto& e : entries) sorted.push_back(&e);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
-    out += '{';
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-      if (i) out += ',';
-      dump_string(sorted[i]->first, out);
-      out += ':';
-      dump_sorted(sorted[i]->second, out);
-    }
-    out += '}';
+    Members members;
+    members.reserve(entries.size());
+    for (const auto& [key, value] : entries) members.emplace_back(&key, &value);
+    dump_members(members, out);
   } else if (j.is_array()) {
     const auto& items = j.get_ref<const Json::array_t&>();
     out += '[';
@@ -172,7 +180,7 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
   // The canonical form is sorted compact JSON (key order does not matter):
   // {"lambdaform-version-hash":1,"properties":{...locked properties...}}.
   std::vector<std::pair<const std::string*, Json>> resolved;  // only with parameters
-  std::vector<std::pair<const std::string*, const Json*>> locked;
+  Members locked;
   if (const auto props = resource.find("Properties"); props != resource.end())
     for (const auto& [name, value] : props->get_ref<const Json::object_t&>()) {
       if (!is_locked(name)) continue;
@@ -184,18 +192,10 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
       }
     }
   for (const auto& [name, value] : resolved) locked.emplace_back(name, &value);
-  std::sort(locked.begin(), locked.end(),
-            [](const auto& a, const auto& b) { return *a.first < *b.first; });
   std::sort(h.properties.begin(), h.properties.end());
-  std::string& out = h.canonical;
-  out = fmt::format("{{\"lambdaform-version-hash\":{},\"properties\":{{", kVersionHashSpec);
-  for (std::size_t i = 0; i < locked.size(); ++i) {
-    if (i) out += ',';
-    dump_string(*locked[i].first, out);
-    out += ':';
-    dump_sorted(*locked[i].second, out);
-  }
-  out += "}}";
+  h.canonical = fmt::format("{{\"lambdaform-version-hash\":{},\"properties\":", kVersionHashSpec);
+  dump_members(locked, h.canonical);
+  h.canonical += '}';
   h.sha256 = sha256_hex(h.canonical);
   h.unresolved_parameters.assign(unresolved.begin(), unresolved.end());
   return h;
