@@ -8,6 +8,9 @@ DEBIAN_PACKAGES := cmake make g++ pkg-config libyaml-cpp-dev nlohmann-json3-dev 
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 SAN_BUILD ?= build-asan
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# GCC 12 with -fsanitize=address reports maybe-uninitialized inside libstdc++'s std::regex
+# (regex_automaton.h, a false positive); the normal build keeps the warning.
+SAN_CXX_FLAGS := $(SAN_FLAGS) -Wno-maybe-uninitialized
 FUZZ_SECONDS ?= 180
 FUZZ_TARGETS ?=
 BENCH_PACKAGES := libbenchmark-dev hyperfine time valgrind
@@ -53,7 +56,7 @@ test: build
 # The whole suite again, built with AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it
 # after `make test`). valgrind cannot run sanitized binaries: that test runs in `make test`.
 test-sanitize: deps
-	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$(SAN_FLAGS)" \
+	cmake -S . -B $(SAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS="$(SAN_CXX_FLAGS)" \
 	  -DCMAKE_EXE_LINKER_FLAGS="$(SAN_FLAGS)" -DCMAKE_SHARED_LINKER_FLAGS="$(SAN_FLAGS)"
 	cmake --build $(SAN_BUILD) -j $(JOBS)
 	cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
