@@ -1,3 +1,5 @@
+#include <string_view>
+#include <unordered_map>
 #include <variant>
 
 #include "lambdaform/emit.hpp"
@@ -56,7 +58,7 @@ Json detail::resource_tree(const Resource& r) {
   return j;
 }
 
-Json to_tree(const Template& t) {
+Json detail::template_head(const Template& t) {
   Json j = Json::object();
   j["AWSTemplateFormatVersion"] = t.format_version;
   if (t.description) j["Description"] = *t.description;
@@ -67,14 +69,37 @@ Json to_tree(const Template& t) {
   }
   if (!t.mappings.empty()) j["Mappings"] = t.mappings;
   if (!t.conditions.empty()) j["Conditions"] = t.conditions;
-  Json& rs = j["Resources"] = Json::object();
-  // ordered_json's elements copy (not move) when its vector grows: size it once.
-  rs.get_ref<Json::object_t&>().reserve(t.resources.size());
-  for (const auto& r : t.resources) rs[r.logical_id] = detail::resource_tree(r);
+  j["Resources"] = Json::object();
   if (!t.outputs.empty()) {
     Json& os = j["Outputs"] = Json::object();
     for (const auto& [name, o] : t.outputs) os[name] = detail::tree_of(o);
   }
+  return j;
+}
+
+Json detail::resources_tree(const Template& t) {
+  Json rs = Json::object();
+  auto& entries = rs.get_ref<Json::object_t&>();
+  // ordered_json's elements copy (not move) when its vector grows: size it once.
+  entries.reserve(t.resources.size());
+  // A repeated logical id (an error validate() reports) replaces the first one's value in
+  // place, as `rs[id] = ...` does; the index spares ordered_map's linear find per resource.
+  std::unordered_map<std::string_view, std::size_t> index;
+  index.reserve(t.resources.size());
+  for (const auto& r : t.resources) {
+    auto [at, added] = index.emplace(r.logical_id, entries.size());
+    if (added)
+      entries.emplace_back(r.logical_id, detail::resource_tree(r));
+    else
+      (entries.begin() + static_cast<std::ptrdiff_t>(at->second))->second =
+          detail::resource_tree(r);
+  }
+  return rs;
+}
+
+Json to_tree(const Template& t) {
+  Json j = detail::template_head(t);
+  j["Resources"] = detail::resources_tree(t);
   return j;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Internal access to single-resource emission, for code that hashes or compares one resource.
+// Internal access to parts of the emitted tree: one resource (hashing, comparing), the template
+// without its resources (validate() renders resource by resource).
 
 #include "lambdaform/json.hpp"
 #include "lambdaform/template.hpp"
@@ -8,6 +9,12 @@ namespace lambdaform::detail {
 
 /// One resource as it appears under Resources (Type, attributes, Properties, overrides applied).
 Json resource_tree(const Resource& r);
+
+/// The template's top-level mapping in order, with Resources an empty mapping in its place.
+Json template_head(const Template& t);
+
+/// The Resources mapping: each resource's tree under its logical id.
+Json resources_tree(const Template& t);
 
 /// `j` as compact JSON with every object's keys sorted bytewise: exactly nlohmann::json's
 /// (std::map) dump with U+FFFD for invalid UTF-8. Version hashing's canonical form.

@@ -10,7 +10,9 @@
 #include "lambdaform/emit.hpp"
 #include "patterns.hpp"
 #include "rules.hpp"
+#include "tree.hpp"
 #include "utf8.hpp"
+#include "yaml_emitter.hpp"
 
 namespace lambdaform {
 
@@ -495,8 +497,9 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
         r.body);
   }
 
-  // Template-wide checks run on the emitted tree, so overrides and raw resources count too.
-  const Json tree = to_tree(t);
+  // Template-wide checks run on the emitted tree, so overrides and raw resources count too. The
+  // tree is built, checked and written as YAML one resource at a time: the whole template's tree
+  // never exists at once (memory, and the cache, of a 500-resource stack).
   Names names;
   for (const auto& r : t.resources) names.resources.emplace(r.logical_id, type_name(r.body));
   for (const auto& [name, p] : t.parameters) names.parameters.insert(name);
@@ -505,11 +508,9 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
 
   std::map<std::string, std::set<std::string>> graph;
   std::vector<std::string> order;
-  const Json& resources = tree["Resources"];
-  for (auto it = resources.begin(); it != resources.end(); ++it) {
-    const std::string path = "/Resources/" + pointer_token(it.key());
+  auto check_resource = [&](const std::string& id, const Json& res) {
+    const std::string path = "/Resources/" + pointer_token(id);
     RefWalker w(names, sink);
-    const Json& res = it.value();
     if (res.contains("Properties")) w.walk(res["Properties"], path + "/Properties");
     if (res.contains("Condition") && res["Condition"].is_string())
       w.condition(res["Condition"].get<std::string>(), path + "/Condition");
@@ -527,14 +528,51 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
               fmt::format("DependsOn names {}, which is not a resource in this template", target));
       }
     }
-    graph[it.key()] = w.deps;
-    order.push_back(it.key());
+    graph[id] = w.deps;
+    order.push_back(id);
+  };
+
+  // UTF-8 findings come last, in the tree's order, as when the whole tree was walked at once.
+  Diagnostics utf8_findings;
+  Sink utf8_sink{utf8_findings, {}};
+  std::vector<PathStep> at;
+  detail::YamlTemplateWriter yaml;
+  const Json head = detail::template_head(t);
+  // Resource by resource when Resources is written as a section of distinct logical ids (with
+  // a repeated id, or a single resource whose id is an intrinsic's name, the mapping is built).
+  const bool stream = t.resources.size() > 1 && names.resources.size() == t.resources.size();
+  for (auto it = head.begin(); it != head.end(); ++it) {
+    const std::string& key = it.key();
+    at.push_back({&key, 0});
+    if (key != "Resources") {
+      check_utf8(it.value(), at, utf8_sink);
+      yaml.entry(key, it.value());
+    } else if (stream) {
+      yaml.begin_section(key);
+      for (const auto& r : t.resources) {
+        const Json res = detail::resource_tree(r);
+        check_resource(r.logical_id, res);
+        at.push_back({&r.logical_id, 0});
+        if (!detail::valid_utf8(r.logical_id))
+          utf8_sink.error("LF1001", pointer_of(at), "the key is not valid UTF-8");
+        check_utf8(res, at, utf8_sink);
+        at.pop_back();
+        yaml.section_entry(r.logical_id, res);
+      }
+    } else {
+      const Json resources = detail::resources_tree(t);
+      for (auto r = resources.begin(); r != resources.end(); ++r)
+        check_resource(r.key(), r.value());
+      check_utf8(resources, at, utf8_sink);
+      yaml.entry(key, resources);
+    }
+    at.pop_back();
   }
   check_cycles(graph, order, sink);
   for (const auto& [name, o] : t.outputs)
     detail::check_fields(o, "/Outputs/" + pointer_token(name), sink);
-  if (tree.contains("Outputs")) {
-    const Json& outputs = tree["Outputs"];
+  if (head.contains("Outputs")) {
+    const Json& outputs = head["Outputs"];
     for (auto it = outputs.begin(); it != outputs.end(); ++it) {
       const std::string path = "/Outputs/" + pointer_token(it.key());
       RefWalker w(names, sink);
@@ -544,15 +582,14 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
         w.condition(it.value()["Condition"].get<std::string>(), path + "/Condition");
     }
   }
-  if (tree.contains("Conditions")) {
+  if (head.contains("Conditions")) {
     RefWalker w(names, sink);
-    w.walk(tree["Conditions"], "/Conditions");
+    w.walk(head["Conditions"], "/Conditions");
   }
-  std::vector<PathStep> at;
-  check_utf8(tree, at, sink);
+  for (auto& d : utf8_findings) out.push_back(std::move(d));
 
-  std::string yaml = to_yaml(tree);
-  const std::size_t size = yaml.size();
+  std::string& text = yaml.text();
+  const std::size_t size = text.size();
   if (size > kTemplateLimit)
     sink.error(
         "E1002", "",
@@ -564,7 +601,7 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
         fmt::format("the rendered template is {} bytes, above the {} bytes CloudFormation "
                     "accepts inline: deploy it with `aws cloudformation deploy --s3-bucket BUCKET`",
                     size, kInlineTemplateLimit));
-  if (options.rendered_yaml) *options.rendered_yaml = std::move(yaml);
+  if (options.rendered_yaml) *options.rendered_yaml = std::move(text);
   return out;
 }
 

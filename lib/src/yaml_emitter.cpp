@@ -18,6 +18,7 @@
 
 #include "lambdaform/emit.hpp"
 #include "utf8.hpp"
+#include "yaml_emitter.hpp"
 
 namespace lambdaform {
 
@@ -250,12 +251,43 @@ class Writer {
   void mapping(const Json& m, int indent, bool inline_first, bool blank_between) {
     bool first = true;
     for (auto it = m.begin(); it != m.end(); ++it) {
-      if (!first && blank_between) out += '\n';
-      if (!(first && inline_first)) pad(indent);
-      const bool explicit_key = key(it.key(), indent);
-      value_after_key(it.value(), indent, explicit_key);
+      mapping_entry(it.key(), it.value(), indent, first, inline_first, blank_between);
       first = false;
     }
+  }
+
+  // One entry of such a mapping.
+  void mapping_entry(const std::string& k, const Json& v, int indent, bool first, bool inline_first,
+                     bool blank_between) {
+    if (!first && blank_between) out += '\n';
+    if (!(first && inline_first)) pad(indent);
+    const bool explicit_key = key(k, indent);
+    value_after_key(v, indent, explicit_key);
+  }
+
+  // A template's top-level value written as a section: its entries one step in, blank lines
+  // between them.
+  static bool sectioned(const Json& v) {
+    return v.is_object() && !v.empty() && short_tag(v).empty();
+  }
+
+  // One top-level entry of a template; top-level entries are separated by blank lines.
+  void top_entry(const std::string& k, const Json& v, bool first) {
+    if (sectioned(v)) {
+      section_key(k, first);
+      mapping(v, kStep, false, /*blank_between=*/true);
+      return;
+    }
+    if (!first) out += '\n';
+    const bool explicit_key = key(k, 0);
+    value_after_key(v, 0, explicit_key);
+  }
+
+  // "key:" of a section; its entries follow.
+  void section_key(const std::string& k, bool first) {
+    if (!first) out += '\n';
+    key(k, 0);
+    out += ":\n";
   }
 
   void top(const Json& tree) {
@@ -271,16 +303,7 @@ class Writer {
     }
     bool first = true;
     for (auto it = tree.begin(); it != tree.end(); ++it) {
-      if (!first) out += '\n';
-      const bool explicit_key = key(it.key(), 0);
-      const Json& v = it.value();
-      bool sectioned = v.is_object() && !v.empty() && !short_tag(v).size();
-      if (sectioned) {
-        out += ":\n";
-        mapping(v, kStep, false, /*blank_between=*/true);
-      } else {
-        value_after_key(v, 0, explicit_key);
-      }
+      top_entry(it.key(), it.value(), first);
       first = false;
     }
   }
@@ -406,5 +429,39 @@ std::string to_yaml(const Json& tree) {
   w.top(tree);
   return std::move(w.out);
 }
+
+namespace detail {
+
+// The writer's state is its output text: each call lends it to a Writer.
+void YamlTemplateWriter::entry(const std::string& key, const Json& value) {
+  Writer w;
+  w.out.swap(out_);
+  w.top_entry(key, value, first_);
+  out_.swap(w.out);
+  first_ = false;
+}
+
+bool YamlTemplateWriter::sectioned(const Json& value) {
+  return Writer::sectioned(value);
+}
+
+void YamlTemplateWriter::begin_section(const std::string& key) {
+  Writer w;
+  w.out.swap(out_);
+  w.section_key(key, first_);
+  out_.swap(w.out);
+  first_ = false;
+  first_in_section_ = true;
+}
+
+void YamlTemplateWriter::section_entry(const std::string& key, const Json& value) {
+  Writer w;
+  w.out.swap(out_);
+  w.mapping_entry(key, value, kStep, first_in_section_, false, /*blank_between=*/true);
+  out_.swap(w.out);
+  first_in_section_ = false;
+}
+
+}  // namespace detail
 
 }  // namespace lambdaform

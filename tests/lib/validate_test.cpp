@@ -286,6 +286,60 @@ TEST_CASE("Template: invalid UTF-8 anywhere is LF1001", "[template][validate]") 
         V{"/Resources/Fn/Properties/Description: error: the string is not valid UTF-8 [LF1001]"});
 }
 
+TEST_CASE("Template: UTF-8 findings come last, in the order of the emitted tree",
+          "[template][validate]") {
+  // validate() walks the resources one at a time; the findings keep the whole tree's order.
+  auto s = lftest::sample();
+  s.t.description = "d\xff";
+  s.t.get(s.fn).description = "caf\xE9";
+  s.t.get(s.fn).kms_key_arn = ref("NoSuchKey");
+  s.t.add("Q\xc3", RawResource{"AWS::SQS::Queue", Json{{"X", "\xc3"}}});
+  Output o;
+  o.value = Value<Json>(Json("o\xe2\x82"));
+  s.t.add_output("O", o);
+  const auto ds = check(s.t);
+  REQUIRE(ds.size() >= 6);
+  CHECK(V(ds.end() - 5, ds.end()) ==
+        V{"/Description: error: the string is not valid UTF-8 [LF1001]",
+          "/Resources/Fn/Properties/Description: error: the string is not valid UTF-8 [LF1001]",
+          "/Resources/Q\xc3: error: the key is not valid UTF-8 [LF1001]",
+          "/Resources/Q\xc3/Properties/X: error: the string is not valid UTF-8 [LF1001]",
+          "/Outputs/O/Value: error: the string is not valid UTF-8 [LF1001]"});
+  CHECK(std::count(ds.begin(), ds.end(),
+                   "/Resources/Fn/Properties/KmsKeyArn/Ref: error: Ref to NoSuchKey, which is not "
+                   "a parameter, a resource or a pseudo parameter [E1020]") == 1);
+}
+
+TEST_CASE("Template: the rendered YAML is the whole tree's YAML, however Resources is written",
+          "[template][validate][stream]") {
+  auto rendered = [](const Template& t) {
+    std::string yaml;
+    ValidateOptions o;
+    o.today = "2026-11-27";
+    o.rendered_yaml = &yaml;
+    validate(t, o);
+    return yaml;
+  };
+  auto s = lftest::sample();  // several resources: written one at a time
+  s.t.resources.front().overrides.push_back(Override{{"Properties", "Extra"}, Json("x")});
+  CHECK(rendered(s.t) == to_yaml(to_tree(s.t)));
+
+  Template none;  // Resources: {}
+  CHECK(rendered(none) == to_yaml(to_tree(none)));
+
+  Template one;  // one resource whose id is an intrinsic's name: written as a tag
+  one.add("Ref", RawResource{"AWS::SQS::Queue", Json::object()});
+  CHECK(rendered(one) == to_yaml(to_tree(one)));
+  CHECK(rendered(one).find("Resources: !Ref") != std::string::npos);
+
+  Template twice;  // a repeated id: the later resource replaces the first in place
+  twice.add("Q", RawResource{"AWS::SQS::Queue", Json{{"N", 1}}});
+  twice.add("R", RawResource{"AWS::SQS::Queue", Json::object()});
+  twice.add("Q", RawResource{"AWS::SQS::Queue", Json{{"N", 2}}});
+  CHECK(rendered(twice) == to_yaml(to_tree(twice)));
+  CHECK(rendered(twice).find("N: 1") == std::string::npos);
+}
+
 TEST_CASE("Parameter: type must be a CloudFormation parameter type", "[template][validate]") {
   Template t;
   t.add_parameter("Subnets", lftest::param("List<AWS::EC2::Subnet::Id>"));

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <random>
+
+#include "random_tree.hpp"
 #include "support.hpp"
+#include "yaml_emitter.hpp"
 
 using namespace lambdaform;
 
@@ -173,4 +177,50 @@ TEST_CASE("YAML: the same tree gives the same bytes", "[yaml]") {
   auto b = lftest::sample();
   CHECK(render(a.t) == render(b.t));
   CHECK(render(a.t).back() == '\n');
+}
+
+TEST_CASE("YAML: a template written entry by entry is byte for byte the whole tree's YAML",
+          "[yaml][stream]") {
+  // validate() writes Resources one resource at a time through YamlTemplateWriter: every mix of
+  // whole entries and sections must give to_yaml's bytes, including sections whose one member
+  // is named like an intrinsic (written as a tag, so not a section), empty mappings and keys
+  // too long to be implicit.
+  std::mt19937_64 rng(20261127);
+  const std::string long_key(1100, 'k');
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  for (int n = 0; n < 3000; ++n) {
+    Json top = Json::object();
+    for (std::size_t i = pick(5) + 1; i > 0; --i) {
+      Json v = lftest::random_tree(rng, 0);
+      if (pick(2)) {  // a section of several members, as Resources
+        v = Json::object();
+        for (std::size_t m = pick(5); m > 0; --m)
+          v[pick(8) ? "R" + std::to_string(pick(1000)) : (pick(2) ? "Ref" : long_key)] =
+              lftest::random_tree(rng, 1);
+      }
+      top[pick(10) ? "S" + std::to_string(i) : long_key] = v;
+    }
+    detail::YamlTemplateWriter w;
+    for (auto it = top.begin(); it != top.end(); ++it) {
+      if (detail::YamlTemplateWriter::sectioned(it.value()) && pick(4)) {
+        w.begin_section(it.key());
+        for (auto m = it.value().begin(); m != it.value().end(); ++m)
+          w.section_entry(m.key(), m.value());
+      } else {
+        w.entry(it.key(), it.value());
+      }
+    }
+    INFO(top.dump(-1, ' ', false, Json::error_handler_t::replace));
+    REQUIRE(w.text() == to_yaml(top));
+  }
+}
+
+TEST_CASE("YAML: only a non-empty mapping that is not an intrinsic is written as a section",
+          "[yaml][stream]") {
+  CHECK(detail::YamlTemplateWriter::sectioned(Json{{"A", 1}, {"B", 2}}));
+  CHECK(detail::YamlTemplateWriter::sectioned(Json{{"Fn", Json{{"Type", "X"}}}}));
+  CHECK_FALSE(detail::YamlTemplateWriter::sectioned(Json{{"Ref", Json{{"Type", "X"}}}}));
+  CHECK_FALSE(detail::YamlTemplateWriter::sectioned(Json::object()));
+  CHECK_FALSE(detail::YamlTemplateWriter::sectioned(Json::array({1})));
+  CHECK_FALSE(detail::YamlTemplateWriter::sectioned("text"));
 }
