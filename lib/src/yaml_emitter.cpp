@@ -26,11 +26,17 @@ namespace {
 
 constexpr int kStep = 2;
 
-bool is_plain_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '/' || c == '-' || c == '@' || c == ':' || c == '+' || c == '=' ||
-         c == '(' || c == ')' || c == ' ';
-}
+// The bytes a plain scalar may contain, as a table: plain_ok runs on every key and string.
+constexpr std::array<bool, 256> kPlainChars = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (unsigned char c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (unsigned char c = '0'; c <= '9'; ++c) t[c] = true;
+  for (unsigned char c : std::string_view("_./-@:+=() ")) t[c] = true;
+  return t;
+}();
+
+bool is_plain_char(char c) { return kPlainChars[static_cast<unsigned char>(c)]; }
 
 bool is_reserved_word(std::string_view s) {
   // YAML 1.1 booleans and nulls (case variants PyYAML and CloudFormation resolve).
@@ -38,6 +44,7 @@ bool is_reserved_word(std::string_view s) {
       "y",  "Y",    "yes",  "Yes",  "YES",   "n",     "N",     "no", "No",
       "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
       "ON", "off",  "Off",  "OFF",  "null",  "Null",  "NULL",  "~"};
+  if (s.size() > 5) return false;  // the longest word is 5 bytes
   for (auto w : kWords)
     if (w == s) return true;
   return false;
