@@ -36,7 +36,9 @@ constexpr std::array<bool, 256> kPlainChars = [] {
   return t;
 }();
 
-bool is_plain_char(char c) { return kPlainChars[static_cast<unsigned char>(c)]; }
+bool is_plain_char(char c) {
+  return kPlainChars[static_cast<unsigned char>(c)];
+}
 
 bool is_reserved_word(std::string_view s) {
   // YAML 1.1 booleans and nulls (case variants PyYAML and CloudFormation resolve).
@@ -122,29 +124,18 @@ std::string double_quoted(const std::u32string& cps) {
   return out;
 }
 
-std::string single_quoted(std::string_view s) {
-  std::string out = "'";
+void append_single_quoted(std::string& out, std::string_view s) {
+  out += '\'';
   for (char c : s) {
     out += c;
     if (c == '\'') out += '\'';
   }
   out += '\'';
-  return out;
 }
 
-// Decides how a string is written. `indent` is where a literal block's lines start.
-std::string write_string(const std::string& raw, int indent, bool allow_block,
-                         bool allow_indicator = true) {
-  // Most strings are printable ASCII on one line: nothing to decode, escape or break, so the
-  // decision below comes down to plain or single-quoted (a profile showed the UTF-32 round trip
-  // at 15% of a 125-function render).
-  bool printable_ascii = true;
-  for (char c : raw)
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) {
-      printable_ascii = false;
-      break;
-    }
-  if (printable_ascii) return plain_ok(raw) ? raw : single_quoted(raw);
+// How a string that is not printable ASCII is written (see append_string).
+std::string write_other_string(const std::string& raw, int indent, bool allow_block,
+                               bool allow_indicator) {
   std::u32string cps = detail::decode_utf8(raw);
   std::string s = detail::encode_utf8(cps);  // invalid bytes became U+FFFD
   bool escape = false, newline = false, only_newlines = true;
@@ -190,7 +181,27 @@ std::string write_string(const std::string& raw, int indent, bool allow_block,
   }
   if (escape || newline) return double_quoted(cps);
   if (plain_ok(s)) return s;
-  return single_quoted(s);
+  std::string out;
+  append_single_quoted(out, s);
+  return out;
+}
+
+// Decides how a string is written and appends it. `indent` is where a literal block's lines
+// start.
+void append_string(std::string& out, const std::string& raw, int indent, bool allow_block,
+                   bool allow_indicator = true) {
+  // Most strings are printable ASCII on one line: nothing to decode, escape or break, so the
+  // decision comes down to plain or single-quoted (a profile showed the UTF-32 round trip at 15%
+  // of a 125-function render), written in place.
+  for (char c : raw)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) {
+      out += write_other_string(raw, indent, allow_block, allow_indicator);
+      return;
+    }
+  if (plain_ok(raw))
+    out += raw;
+  else
+    append_single_quoted(out, raw);
 }
 
 std::string format_double(double d) {
@@ -210,23 +221,26 @@ std::string format_double(double d) {
   return mantissa + exponent;
 }
 
-std::string scalar(const Json& v, int indent, bool allow_block = true,
+void append_scalar(std::string& out, const Json& v, int indent, bool allow_block = true,
                    bool allow_indicator = true) {
   switch (v.type()) {
-    case Json::value_t::null:
-      return "null";
     case Json::value_t::boolean:
-      return v.get<bool>() ? "true" : "false";
+      out += v.get<bool>() ? "true" : "false";
+      break;
     case Json::value_t::number_integer:
-      return std::to_string(v.get<std::int64_t>());
+      out += std::to_string(v.get<std::int64_t>());
+      break;
     case Json::value_t::number_unsigned:
-      return std::to_string(v.get<std::uint64_t>());
+      out += std::to_string(v.get<std::uint64_t>());
+      break;
     case Json::value_t::number_float:
-      return format_double(v.get<double>());
+      out += format_double(v.get<double>());
+      break;
     case Json::value_t::string:
-      return write_string(v.get_ref<const std::string&>(), indent, allow_block, allow_indicator);
+      append_string(out, v.get_ref<const std::string&>(), indent, allow_block, allow_indicator);
+      break;
     default:
-      return "null";
+      out += "null";
   }
 }
 
@@ -321,13 +335,14 @@ class Writer {
   // Writes a key; true when it had to be an explicit "? key" (implicit keys are limited to
   // 1024 characters).
   bool key(const std::string& k, int indent) {
-    std::string text = write_string(k, indent, /*allow_block=*/false);
-    if (text.size() > 1000) {
-      out += "? " + text + "\n";
+    const std::size_t start = out.size();
+    append_string(out, k, indent, /*allow_block=*/false);
+    if (out.size() - start > 1000) {
+      out.insert(start, "? ");
+      out += '\n';
       pad(indent);
       return true;
     }
-    out += text;
     return false;
   }
 
@@ -392,8 +407,8 @@ class Writer {
         arg[1].is_string() && arg[0].get_ref<const std::string&>().find('.') == std::string::npos &&
         !arg[0].get_ref<const std::string&>().empty()) {
       out += ' ';
-      out +=
-          write_string(arg[0].get<std::string>() + "." + arg[1].get<std::string>(), indent, false);
+      append_string(out, arg[0].get<std::string>() + "." + arg[1].get<std::string>(), indent,
+                    false);
       out += '\n';
       return;
     }
@@ -409,7 +424,7 @@ class Writer {
       sequence(arg, indent);
     } else if (in_sequence && arg.is_string()) {
       out += ' ';
-      out += scalar(arg, indent + kStep, true, /*allow_indicator=*/false);
+      append_scalar(out, arg, indent + kStep, true, /*allow_indicator=*/false);
       out += '\n';
     } else {
       out += ' ';
@@ -425,7 +440,7 @@ class Writer {
     else if (v.is_array())
       out += "[]";
     else
-      out += scalar(v, indent);
+      append_scalar(out, v, indent);
   }
 };
 
