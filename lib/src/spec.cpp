@@ -1716,7 +1716,7 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n,
     Json st = statement("DecryptWithKeyAliases", "kms:Decrypt",
                         arn_sub("kms:${AWS::Region}:${AWS::AccountId}:key/*"));
     st["Condition"] = {{"ForAnyValue:StringEquals", {{"kms:ResourceAliases", aliases}}}};
-    statements.push_back(st);
+    statements.push_back(std::move(st));
   }
 
   auto s3 = [&](const char* key, const char* sid, const char* action) {
@@ -1761,17 +1761,21 @@ void Compiler::access(const std::string& fn, Role& role, const YNode& n,
     if (expect(*raw, YNode::Kind::sequence, "a list of IAM policy statements")) {
       Json extra = json(*raw);
       lint_statements(extra, *raw);
-      for (auto& st : extra) statements.push_back(st);
+      for (auto& st : extra) statements.push_back(std::move(st));
     }
   }
   if (statements.empty()) return;
   Policy p;
   p.policy_name = fn + "-access";
-  p.policy_document = Json{{"Version", "2012-10-17"}, {"Statement", statements}};
+  // Built by moves: a braced Json initializer copies each of its values.
+  Json document = Json::object();
+  document["Version"] = "2012-10-17";
+  document["Statement"] = std::move(statements);
+  p.policy_document = std::move(document);
   if (!role.policies) role.policies = List<Policy>{};
   if (auto* list = role.policies->literal()) {
     map_path(tpath + "/" + std::to_string(list->size()), n);
-    list->push_back(p);
+    list->push_back(std::move(p));
   }
 }
 
