@@ -51,6 +51,18 @@ std::string snake_case(std::string_view cfn) {
   return out;
 }
 
+// The spec keys of T's fields (snake_case of their CloudFormation names), in table order: a
+// constant per type, computed on first use instead of once per field of every function.
+template <class T>
+const std::vector<std::string>& snake_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> out;
+    detail::for_each_field<T>([&](const auto& f) { out.push_back(snake_case(f.name)); });
+    return out;
+  }();
+  return keys;
+}
+
 // Spec order: a reader fixes findings top to bottom.
 void by_position(Diagnostics& ds) {
   std::stable_sort(ds.begin(), ds.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -392,11 +404,11 @@ std::optional<T> Compiler::fields_from(const YNode& n, const std::string& tpath,
   if (!expect(n, YNode::Kind::mapping, "a mapping")) return std::nullopt;
   map_path(tpath, n);
   T out{};
-  std::vector<std::string> allowed;
+  const std::vector<std::string>& allowed = snake_keys<T>();
+  std::size_t index = 0;
   bool ok = true;
   detail::for_each_field<T>([&](const auto& f) {
-    std::string key = snake_case(f.name);
-    allowed.push_back(key);
+    const std::string& key = allowed[index++];
     const YNode* v = n.find(key);
     if (!v) return;
     auto& member = out.*(f.member);
@@ -672,8 +684,11 @@ void Compiler::function(const std::string& name, const YNode& n) {
   std::vector<std::string> allowed = kSpecial;
   Function f;
   bool ok = true;
+  const std::vector<std::string>& keys = snake_keys<Function>();
+  allowed.reserve(allowed.size() + keys.size());
+  std::size_t index = 0;
   detail::for_each_field<Function>([&](const auto& fd) {
-    std::string key = snake_case(fd.name);
+    const std::string& key = keys[index++];
     if (kReplaced.count(key)) return;
     allowed.push_back(key);
     const YNode* v = n.find(key);

@@ -528,7 +528,7 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
               fmt::format("DependsOn names {}, which is not a resource in this template", target));
       }
     }
-    graph[id] = w.deps;
+    graph[id] = std::move(w.deps);
     order.push_back(id);
   };
 
