@@ -376,27 +376,29 @@ void check_utf8(const Json& j, std::vector<PathStep>& at, Sink& sink) {
 }
 
 void check_names(const Template& t, Sink& sink) {
-  std::map<std::string, std::string> seen;  // name → section, for duplicates across sections
-  auto check = [&](const std::string& name, const std::string& section, const char* rule) {
-    const std::string path = "/" + section + "/" + pointer_token(name);
+  // name → section, for duplicates across sections (the names live in `t`). Paths are built
+  // only for a finding: most templates have none.
+  std::map<std::string_view, std::string_view> seen;
+  auto check = [&](const std::string& name, std::string_view section, const char* rule) {
+    auto path = [&] { return fmt::format("/{}/{}", section, pointer_token(name)); };
     if (!alphanumeric(name))
-      sink.error(rule, path, fmt::format("logical id '{}' must be alphanumeric (A-Za-z0-9)", name));
+      sink.error(rule, path(),
+                 fmt::format("logical id '{}' must be alphanumeric (A-Za-z0-9)", name));
     else if (name.size() > kMaxNameLength)
-      sink.error(rule, path,
+      sink.error(rule, path(),
                  fmt::format("logical id {} is {} characters long, above the maximum of {}", name,
                              name.size(), kMaxNameLength));
     auto [it, inserted] = seen.emplace(name, section);
     if (!inserted && (section != "Outputs" || it->second == "Outputs"))
-      sink.error("E0000", path,
+      sink.error("E0000", path(),
                  fmt::format("logical id {} is defined twice (first in {})", name, it->second));
   };
   for (const auto& [name, p] : t.parameters) check(name, "Parameters", "E2003");
   for (const auto& r : t.resources) check(r.logical_id, "Resources", "E3001");
   for (const auto& [name, o] : t.outputs) {
     // Outputs live in their own namespace.
-    const std::string path = "/Outputs/" + pointer_token(name);
     if (!alphanumeric(name))
-      sink.error("E6004", path,
+      sink.error("E6004", "/Outputs/" + pointer_token(name),
                  fmt::format("output name '{}' must be alphanumeric (A-Za-z0-9)", name));
   }
   std::set<std::string> outputs;
