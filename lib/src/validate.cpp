@@ -180,7 +180,7 @@ std::string pointer_of(const std::vector<PathStep>& at) {
 class RefWalker {
  public:
   RefWalker(const Names& names, Sink& sink) : names_(names), sink_(sink) {}
-  std::set<std::string> deps;
+  std::set<std::string_view> deps;  // logical ids, viewing the keys of names.resources
 
   /// Walks `j`, the node at JSON pointer `base`.
   void walk(const Json& j, std::string base) {
@@ -244,8 +244,8 @@ class RefWalker {
   }
 
   void ref(const std::string& target) {
-    if (names_.resources.count(target)) {
-      deps.insert(target);
+    if (auto it = names_.resources.find(target); it != names_.resources.end()) {
+      deps.insert(it->first);
       return;
     }
     if (names_.parameters.count(target) || is_pseudo_parameter(target)) return;
@@ -281,7 +281,7 @@ class RefWalker {
                   fmt::format("Fn::GetAtt of {}, which is not a resource in this template", id));
       return;
     }
-    deps.insert(id);
+    deps.insert(it->first);
     if (!attr_known) return;
     std::string_view attrs = attributes_of(it->second);
     if (attrs.empty()) return;  // not modelled: any attribute may be valid
@@ -335,8 +335,8 @@ class RefWalker {
       auto dot = name.find('.');
       if (dot != std::string::npos && !is_pseudo_parameter(name)) {
         check_att(name.substr(0, dot), name.substr(dot + 1), true);
-      } else if (names_.resources.count(name)) {
-        deps.insert(name);
+      } else if (auto it = names_.resources.find(name); it != names_.resources.end()) {
+        deps.insert(it->first);
       } else if (!names_.parameters.count(name) && !is_pseudo_parameter(name)) {
         sink_.error("E1019", path(),
                     fmt::format("Fn::Sub names ${{{}}}, which is not a parameter, a resource, a "
@@ -440,11 +440,11 @@ void check_parameters(const Template& t, Sink& sink) {
 }
 
 // Reports every DependsOn/Ref/GetAtt cycle once, at the resource that closes it.
-void check_cycles(const std::map<std::string, std::set<std::string>>& graph,
-                  const std::vector<std::string>& order, Sink& sink) {
-  std::map<std::string, int> state;  // 0 new, 1 on stack, 2 done
-  std::vector<std::string> stack;
-  std::function<void(const std::string&)> visit = [&](const std::string& n) {
+void check_cycles(const std::map<std::string_view, std::set<std::string_view>>& graph,
+                  const std::vector<std::string_view>& order, Sink& sink) {
+  std::map<std::string_view, int> state;  // 0 new, 1 on stack, 2 done
+  std::vector<std::string_view> stack;
+  std::function<void(std::string_view)> visit = [&](std::string_view n) {
     state[n] = 1;
     stack.push_back(n);
     auto it = graph.find(n);
@@ -453,7 +453,10 @@ void check_cycles(const std::map<std::string, std::set<std::string>>& graph,
         if (state[d] == 1) {
           std::string chain;
           auto from = std::find(stack.begin(), stack.end(), d);
-          for (auto s = from; s != stack.end(); ++s) chain += *s + " → ";
+          for (auto s = from; s != stack.end(); ++s) {
+            chain += *s;
+            chain += " → ";
+          }
           chain += d;
           sink.error("E3004", "/Resources/" + pointer_token(d),
                      fmt::format("circular dependency: {}", chain));
@@ -508,8 +511,9 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
   for (auto it = t.conditions.begin(); it != t.conditions.end(); ++it)
     names.conditions.insert(it.key());
 
-  std::map<std::string, std::set<std::string>> graph;
-  std::vector<std::string> order;
+  // Keyed by views of names.resources' keys: a resource's tree is gone once it is checked.
+  std::map<std::string_view, std::set<std::string_view>> graph;
+  std::vector<std::string_view> order;
   auto check_resource = [&](const std::string& id, const Json& res) {
     const std::string path = "/Resources/" + pointer_token(id);
     RefWalker w(names, sink);
@@ -522,16 +526,17 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
       for (std::size_t i = 0; i < list.size(); ++i) {
         if (!list[i].is_string()) continue;
         const std::string target = list[i].get<std::string>();
-        if (names.resources.count(target))
-          w.deps.insert(target);
+        if (auto it = names.resources.find(target); it != names.resources.end())
+          w.deps.insert(it->first);
         else
           sink.error(
               "E3005", path + "/DependsOn/" + std::to_string(i),
               fmt::format("DependsOn names {}, which is not a resource in this template", target));
       }
     }
-    graph[id] = std::move(w.deps);
-    order.push_back(id);
+    const std::string_view key = names.resources.find(id)->first;  // every id is a name
+    graph[key] = std::move(w.deps);
+    order.push_back(key);
   };
 
   // UTF-8 findings come last, in the tree's order, as when the whole tree was walked at once.
