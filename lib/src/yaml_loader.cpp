@@ -189,18 +189,6 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
   return std::nullopt;
 }
 
-// The code point that starts at byte `offset` (valid UTF-8 is checked before parsing).
-std::uint32_t code_point_at(std::string_view s, std::size_t offset) {
-  const auto b = [&](std::size_t k) {
-    return offset + k < s.size() ? static_cast<unsigned char>(s[offset + k]) & 0x3Fu : 0u;
-  };
-  const unsigned char c = static_cast<unsigned char>(s[offset]);
-  if (c < 0x80) return c;
-  if (c < 0xE0) return ((c & 0x1Fu) << 6) | b(1);
-  if (c < 0xF0) return ((c & 0x0Fu) << 12) | (b(1) << 6) | b(2);
-  return ((c & 0x07u) << 18) | (b(1) << 12) | (b(2) << 6) | b(3);
-}
-
 // Owns a libyaml parser and its current event.
 struct Parser {
   yaml_parser_t parser;
@@ -343,7 +331,9 @@ LoadResult load_yaml(std::string_view text, const std::string& file, const LoadL
     if (y.problem_offset < text.size() && text[y.problem_offset] == '\0')
       return fail("LF0002", "the file contains a NUL character", line, col);
     if (y.problem_offset < text.size() && problem == "control characters are not allowed") {
-      const std::uint32_t cp = code_point_at(text, y.problem_offset);
+      // The text is valid UTF-8 (checked before parsing): the first code point of the next
+      // four bytes is the refused character.
+      const std::uint32_t cp = detail::decode_utf8(text.substr(y.problem_offset, 4)).front();
       return fail("LF0002",
                   fmt::format("the file contains U+{0:04X}, a character YAML does not allow in a "
                               "document; in a double-quoted string write it as \\{1}{0:0{2}X}",
