@@ -149,33 +149,49 @@ struct Sink {
   }
 };
 
+/// A JSON pointer that is written out only when a finding needs it: most models have none, and
+/// building a string per checked field was a fifth of validate()'s allocations.
+struct LazyPath {
+  const std::string* root = nullptr;  // the start of the pointer (set on the outermost step)
+  const LazyPath* parent = nullptr;
+  std::string_view key;  // a field name or a map key (escaped when written)
+  std::size_t index = 0;
+  bool is_index = false;
+  /// The pointer as text.
+  std::string str() const;
+  /// One step down: a field or a map key.
+  LazyPath operator/(std::string_view k) const { return LazyPath{nullptr, this, k, 0, false}; }
+  /// One step down: a list item.
+  LazyPath operator/(std::size_t i) const { return LazyPath{nullptr, this, {}, i, true}; }
+};
+
 /// Checks one literal string against the enumeration and pattern of a constraint.
 void check_string_item(const std::string& s, const Constraint& c, std::string_view name,
-                       const std::string& path, Sink& sink);
+                       const LazyPath& path, Sink& sink);
 /// Checks a literal string's length and content.
 void check_string(const std::string& s, const Constraint& c, std::string_view name,
-                  const std::string& path, Sink& sink);
+                  const LazyPath& path, Sink& sink);
 /// Checks a literal integer.
-void check_integer(std::int64_t n, const Constraint& c, std::string_view name,
-                   const std::string& path, Sink& sink);
+void check_integer(std::int64_t n, const Constraint& c, std::string_view name, const LazyPath& path,
+                   Sink& sink);
 /// Checks a list's item count.
-void check_count(std::size_t n, const Constraint& c, std::string_view name, const std::string& path,
+void check_count(std::size_t n, const Constraint& c, std::string_view name, const LazyPath& path,
                  Sink& sink);
 
 template <class T>
-void check_literal(const T& v, const Constraint& c, std::string_view name, const std::string& path,
+void check_literal(const T& v, const Constraint& c, std::string_view name, const LazyPath& path,
                    Sink& sink);
 
 template <class T, std::enable_if_t<has_fields<T>::value, int> = 0>
-void check_fields(const T& s, const std::string& path, Sink& sink) {
+void check_fields(const T& s, const LazyPath& path, Sink& sink) {
   for_each_field<T>([&](const auto& f) {
     const auto& m = s.*(f.member);
     if (!is_set(m)) {
       if (f.presence == Presence::required)
-        sink.error("E3003", path, "required property " + std::string(f.name) + " is missing");
+        sink.error("E3003", path.str(), "required property " + std::string(f.name) + " is missing");
       return;
     }
-    const std::string child = path + "/" + std::string(f.name);  // only for fields that are set
+    const LazyPath child = path / f.name;
     using M = std::decay_t<decltype(m)>;
     if constexpr (is_optional<M>::value) {
       check_literal(*m, f.constraint, f.name, child, sink);
@@ -185,8 +201,14 @@ void check_fields(const T& s, const std::string& path, Sink& sink) {
   });
 }
 
+/// Checks every field of `s` (a fields() table) found at the JSON pointer `path`.
+template <class T, std::enable_if_t<has_fields<T>::value, int> = 0>
+void check_fields(const T& s, const std::string& path, Sink& sink) {
+  check_fields(s, LazyPath{&path, nullptr, {}, 0, false}, sink);
+}
+
 template <class T>
-void check_literal(const T& v, const Constraint& c, std::string_view name, const std::string& path,
+void check_literal(const T& v, const Constraint& c, std::string_view name, const LazyPath& path,
                    Sink& sink) {
   if constexpr (is_value<T>::value) {
     if (const auto* lit = v.literal()) check_literal(*lit, c, name, path, sink);
@@ -198,7 +220,7 @@ void check_literal(const T& v, const Constraint& c, std::string_view name, const
     check_count(v.size(), c, name, path, sink);
     using Item = typename T::value_type;
     for (std::size_t i = 0; i < v.size(); ++i) {
-      const std::string ip = path + "/" + std::to_string(i);
+      const LazyPath ip = path / i;
       if constexpr (is_value<Item>::value) {
         if (const auto* lit = v[i].literal()) {
           using L = std::decay_t<decltype(*lit)>;
@@ -214,7 +236,7 @@ void check_literal(const T& v, const Constraint& c, std::string_view name, const
     }
   } else if constexpr (is_map<T>::value) {
     for (const auto& [k, x] : v)
-      check_literal(x, Constraint{}, k, path + "/" + pointer_token(k), sink);
+      check_literal(x, Constraint{}, k, path / std::string_view(k), sink);
   } else if constexpr (has_fields<T>::value) {
     check_fields(v, path, sink);
   }

@@ -4,6 +4,7 @@
 
 #include "lambdaform/json.hpp"
 #include "lambdaform/template.hpp"
+#include "lambdaform/versioning.hpp"
 
 namespace lambdaform::detail {
 
@@ -19,5 +20,10 @@ Json resources_tree(const Template& t);
 /// `j` as compact JSON with every object's keys sorted bytewise: exactly nlohmann::json's
 /// (std::map) dump with U+FFFD for invalid UTF-8. Version hashing's canonical form.
 std::string canonical_json(const Json& j);
+
+/// version_hash() through the function's emitted tree: the path for functions with overrides or
+/// with parameters to resolve; the others are hashed from the model, and a test compares both.
+VersionHash version_hash_via_tree(const Template& t, std::string_view function_id,
+                                  const std::map<std::string, std::string>& params);
 
 }  // namespace lambdaform::detail

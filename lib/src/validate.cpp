@@ -50,47 +50,70 @@ constexpr auto kNoMin = std::numeric_limits<std::int64_t>::min();
 constexpr auto kNoMax = std::numeric_limits<std::int64_t>::max();
 }  // namespace
 
+std::string LazyPath::str() const {
+  std::vector<const LazyPath*> steps;
+  for (const LazyPath* p = this; p; p = p->parent) steps.push_back(p);
+  std::string out;
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    const LazyPath& p = **it;
+    if (p.root) {
+      out += *p.root;
+    } else if (p.is_index) {
+      out += '/';
+      out += std::to_string(p.index);
+    } else {
+      out += '/';
+      out += pointer_token(p.key);
+    }
+  }
+  return out;
+}
+
 void check_string_item(const std::string& s, const Constraint& c, std::string_view name,
-                       const std::string& path, Sink& sink) {
+                       const LazyPath& path, Sink& sink) {
   if (!c.one_of.empty() && !in_list(s, c.one_of))
-    sink.error("E3030", path, fmt::format("{} '{}' is not one of: {}", name, s, list_of(c.one_of)));
+    sink.error("E3030", path.str(),
+               fmt::format("{} '{}' is not one of: {}", name, s, list_of(c.one_of)));
   if (!c.pattern.empty() && !matches_pattern(sink, c.pattern, s))
-    sink.error("E3031", path,
+    sink.error("E3031", path.str(),
                fmt::format("{} '{}' does not match the pattern {}", name, s, c.pattern));
 }
 
 void check_string(const std::string& s, const Constraint& c, std::string_view name,
-                  const std::string& path, Sink& sink) {
+                  const LazyPath& path, Sink& sink) {
   const auto len = static_cast<std::int64_t>(s.size());
   if (c.min != kNoMin && len < c.min)
-    sink.error("E3033", path,
+    sink.error("E3033", path.str(),
                fmt::format("{} is {} characters long, below the minimum of {}", name, len, c.min));
   else if (c.max != kNoMax && len > c.max)
-    sink.error("E3033", path,
+    sink.error("E3033", path.str(),
                fmt::format("{} is {} characters long, above the maximum of {}", name, len, c.max));
   else
     check_string_item(s, c, name, path, sink);
 }
 
-void check_integer(std::int64_t n, const Constraint& c, std::string_view name,
-                   const std::string& path, Sink& sink) {
+void check_integer(std::int64_t n, const Constraint& c, std::string_view name, const LazyPath& path,
+                   Sink& sink) {
   if (c.min != kNoMin && n < c.min)
-    sink.error("E3034", path, fmt::format("{} {} is below the minimum of {}", name, n, c.min));
+    sink.error("E3034", path.str(),
+               fmt::format("{} {} is below the minimum of {}", name, n, c.min));
   else if (c.max != kNoMax && n > c.max)
-    sink.error("E3034", path, fmt::format("{} {} is above the maximum of {}", name, n, c.max));
+    sink.error("E3034", path.str(),
+               fmt::format("{} {} is above the maximum of {}", name, n, c.max));
   if (!c.one_of.empty() && !in_list(std::to_string(n), c.one_of))
-    sink.error("E3030", path, fmt::format("{} {} is not one of: {}", name, n, list_of(c.one_of)));
+    sink.error("E3030", path.str(),
+               fmt::format("{} {} is not one of: {}", name, n, list_of(c.one_of)));
 }
 
-void check_count(std::size_t n, const Constraint& c, std::string_view name, const std::string& path,
+void check_count(std::size_t n, const Constraint& c, std::string_view name, const LazyPath& path,
                  Sink& sink) {
   const auto count = static_cast<std::int64_t>(n);
   if (c.min != kNoMin && count < c.min)
-    sink.error("E3032", path,
+    sink.error("E3032", path.str(),
                fmt::format("{} has {} item{}, below the minimum of {}", name, n, n == 1 ? "" : "s",
                            c.min));
   else if (c.max != kNoMax && count > c.max)
-    sink.error("E3032", path,
+    sink.error("E3032", path.str(),
                fmt::format("{} has {} item{}, above the maximum of {}", name, n, n == 1 ? "" : "s",
                            c.max));
 }

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "reflect.hpp"
 #include "support.hpp"
 
 using namespace lambdaform;
@@ -407,4 +408,16 @@ TEST_CASE("Role: a statement's Effect must be a string", "[iam][validate]") {
       Json::parse(R"({"Statement": [{"Effect": 5, "Action": "s3:GetObject", "Resource": "*"}]})")}};
   CHECK(check(s.t) == V{"/Resources/FnRole/Properties/Policies/0/PolicyDocument/Statement/0/"
                         "Effect: error: Effect must be the string Allow or Deny [E3012]"});
+}
+
+TEST_CASE("Validate: a finding's pointer is written from its steps, keys escaped", "[validate]") {
+  // check_fields builds a field's JSON pointer only when it reports something (LazyPath).
+  const std::string root = "/Resources/A~1B";
+  const detail::LazyPath top{&root, nullptr, {}, 0, false};
+  const auto field = top / "Properties";
+  const auto key = field / std::string_view("a/b~c");
+  const auto item = key / std::size_t{12};
+  CHECK(top.str() == "/Resources/A~1B");
+  CHECK(item.str() == "/Resources/A~1B/Properties/a~1b~0c/12");
+  CHECK((item / "Name").str() == "/Resources/A~1B/Properties/a~1b~0c/12/Name");
 }
