@@ -113,7 +113,8 @@ class Compiler {
         Diagnostic{Severity::warning, std::move(rule), std::move(message), "", loc(at)});
   }
   void map_path(const std::string& tpath, const YNode& n) {
-    source_map_.emplace(tpath, LineColumn{n.line, n.column});
+    source_map_.push_back(MappedPath{source_paths_.size(), tpath.size(), {n.line, n.column}});
+    source_paths_ += tpath;
   }
 
   // ---- shape checks ----
@@ -242,10 +243,18 @@ class Compiler {
   const SpecOptions& options_;
   Diagnostics diags_;
   // Template path → spec position; the file is always file_, added when a diagnostic is located.
+  // The paths are appended to one text as the spec is read (a hash map of strings was 8,000
+  // allocations for 125 functions) and indexed only when a diagnostic needs one; the first
+  // position mapped for a path is the one that counts.
   struct LineColumn {
     std::uint32_t line, column;
   };
-  std::unordered_map<std::string, LineColumn> source_map_;
+  struct MappedPath {
+    std::size_t offset, size;
+    LineColumn at;
+  };
+  std::string source_paths_;
+  std::vector<MappedPath> source_map_;
   // Every role's default trust policy (Lambda may assume it), parsed once and copied per role.
   const Json trust_policy_ = Json::parse(
       R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
@@ -566,16 +575,30 @@ SpecResult Compiler::run(std::string_view text) {
 
 // Points template diagnostics at the spec: the longest source-map path that prefixes theirs.
 void Compiler::locate(Diagnostics& ds) const {
+  std::unordered_map<std::string_view, LineColumn> index;
+  auto find = [&](std::string_view p) -> const LineColumn* {
+    if (p.empty()) {  // template-wide findings (its size) need no index
+      for (const auto& m : source_map_)
+        if (m.size == 0) return &m.at;
+      return nullptr;
+    }
+    if (index.empty()) {
+      index.reserve(source_map_.size());
+      for (const auto& m : source_map_)
+        index.emplace(std::string_view(source_paths_).substr(m.offset, m.size), m.at);
+    }
+    auto it = index.find(p);
+    return it == index.end() ? nullptr : &it->second;
+  };
   for (auto& d : ds) {
-    std::string p = d.path;
+    std::string_view p = d.path;
     while (true) {
-      auto it = source_map_.find(p);
-      if (it != source_map_.end()) {
-        d.location = SourceLocation{file_, it->second.line, it->second.column};
+      if (const LineColumn* at = find(p)) {
+        d.location = SourceLocation{file_, at->line, at->column};
         break;
       }
       auto slash = p.rfind('/');
-      if (slash == std::string::npos || p.empty()) break;
+      if (slash == std::string_view::npos || p.empty()) break;
       p = p.substr(0, slash);
     }
     if (!d.location) d.location = SourceLocation{file_, 1, 1};

@@ -93,19 +93,19 @@ Json resolve(const Json& j, const std::map<std::string, std::string>& params,
 }
 
 // A string nlohmann writes byte for byte: printable ASCII without '"' or '\\'.
-bool verbatim(const std::string& s) {
+bool verbatim(std::string_view s) {
   for (unsigned char c : s)
     if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') return false;
   return true;
 }
 
-void dump_string(const std::string& s, std::string& out) {
+void dump_string(std::string_view s, std::string& out) {
   if (verbatim(s)) {
     out += '"';
     out += s;
     out += '"';
   } else {
-    out += Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
+    out += Json(std::string(s)).dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 }
 
@@ -184,7 +184,11 @@ void canon(bool b, std::string& out) {
   dump_sorted(j, out);
 }
 void canon(const Intrinsic& i, std::string& out) {
-  dump_sorted(i.to_json(), out);
+  out += '{';  // its long form, a one-key object, without copying its arguments into one
+  dump_string(i.function(), out);
+  out += ':';
+  dump_sorted(i.args(), out);
+  out += '}';
 }
 template <class T>
 void canon(const Value<T>& v, std::string& out);
@@ -271,7 +275,7 @@ void canon_members(const T& s, std::string& out, Keep&& keep) {
       if (!detail::is_set(m) || !keep(f.name)) return;
       if (!first) out += ',';
       first = false;
-      dump_string(std::string(f.name), out);
+      dump_string(f.name, out);
       out += ':';
       canon(m, out);
     });
