@@ -126,9 +126,15 @@ std::string double_quoted(const std::u32string& cps) {
 
 void append_single_quoted(std::string& out, std::string_view s) {
   out += '\'';
-  for (char c : s) {
-    out += c;
-    if (c == '\'') out += '\'';
+  for (std::size_t at = 0;;) {  // runs between quotes appended whole; a quote is doubled
+    const std::size_t q = s.find('\'', at);
+    if (q == std::string_view::npos) {
+      out.append(s, at);
+      break;
+    }
+    out.append(s, at, q + 1 - at);
+    out += '\'';
+    at = q + 1;
   }
   out += '\'';
 }
@@ -189,16 +195,20 @@ std::string write_other_string(const std::string& raw, int indent, bool allow_bl
 // Decides how a string is written and appends it. `indent` is where a literal block's lines
 // start.
 void append_string(std::string& out, const std::string& raw, int indent, bool allow_block,
-                   bool allow_indicator = true) {
+                   bool allow_indicator, bool& all_printable_ascii) {
   // Most strings are printable ASCII on one line: nothing to decode, escape or break, so the
   // decision comes down to plain or single-quoted (a profile showed the UTF-32 round trip at 15%
   // of a 125-function render), written in place.
-  for (char c : raw)
+  bool plain_chars = true;  // one pass: printable ASCII, and whether plain_ok's table holds
+  for (char c : raw) {
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) {
+      all_printable_ascii = false;
       out += write_other_string(raw, indent, allow_block, allow_indicator);
       return;
     }
-  if (plain_ok(raw))
+    plain_chars &= is_plain_char(c);
+  }
+  if (plain_chars && plain_ok(raw))
     out += raw;
   else
     append_single_quoted(out, raw);
@@ -221,8 +231,8 @@ std::string format_double(double d) {
   return mantissa + exponent;
 }
 
-void append_scalar(std::string& out, const Json& v, int indent, bool allow_block = true,
-                   bool allow_indicator = true) {
+void append_scalar(std::string& out, const Json& v, int indent, bool& all_printable_ascii,
+                   bool allow_block = true, bool allow_indicator = true) {
   switch (v.type()) {
     case Json::value_t::boolean:
       out += v.get<bool>() ? "true" : "false";
@@ -237,7 +247,8 @@ void append_scalar(std::string& out, const Json& v, int indent, bool allow_block
       out += format_double(v.get<double>());
       break;
     case Json::value_t::string:
-      append_string(out, v.get_ref<const std::string&>(), indent, allow_block, allow_indicator);
+      append_string(out, v.get_ref<const std::string&>(), indent, allow_block, allow_indicator,
+                    all_printable_ascii);
       break;
     default:
       out += "null";
@@ -266,6 +277,9 @@ std::string_view short_tag(const Json& v) {
 class Writer {
  public:
   std::string out;
+  // False once a key or string needed more than printable ASCII (escapes, UTF-8, breaks): until
+  // then, every string written is valid UTF-8 without looking again.
+  bool all_printable_ascii = true;
 
   // Entries of a mapping at `indent`; the first entry's indentation is already written when
   // `inline_first` (a mapping inside a sequence item).
@@ -336,7 +350,7 @@ class Writer {
   // 1024 characters).
   bool key(const std::string& k, int indent) {
     const std::size_t start = out.size();
-    append_string(out, k, indent, /*allow_block=*/false);
+    append_string(out, k, indent, /*allow_block=*/false, true, all_printable_ascii);
     if (out.size() - start > 1000) {
       out.insert(start, "? ");
       out += '\n';
@@ -407,8 +421,8 @@ class Writer {
         arg[1].is_string() && arg[0].get_ref<const std::string&>().find('.') == std::string::npos &&
         !arg[0].get_ref<const std::string&>().empty()) {
       out += ' ';
-      append_string(out, arg[0].get<std::string>() + "." + arg[1].get<std::string>(), indent,
-                    false);
+      append_string(out, arg[0].get<std::string>() + "." + arg[1].get<std::string>(), indent, false,
+                    true, all_printable_ascii);
       out += '\n';
       return;
     }
@@ -424,7 +438,8 @@ class Writer {
       sequence(arg, indent);
     } else if (in_sequence && arg.is_string()) {
       out += ' ';
-      append_scalar(out, arg, indent + kStep, true, /*allow_indicator=*/false);
+      append_scalar(out, arg, indent + kStep, all_printable_ascii, true,
+                    /*allow_indicator=*/false);
       out += '\n';
     } else {
       out += ' ';
@@ -440,7 +455,7 @@ class Writer {
     else if (v.is_array())
       out += "[]";
     else
-      append_scalar(out, v, indent);
+      append_scalar(out, v, indent, all_printable_ascii);
   }
 };
 
@@ -476,12 +491,13 @@ void YamlTemplateWriter::begin_section(const std::string& key) {
   first_in_section_ = true;
 }
 
-void YamlTemplateWriter::section_entry(const std::string& key, const Json& value) {
+bool YamlTemplateWriter::section_entry(const std::string& key, const Json& value) {
   Writer w;
   w.out.swap(out_);
   w.mapping_entry(key, value, kStep, first_in_section_, false, /*blank_between=*/true);
   out_.swap(w.out);
   first_in_section_ = false;
+  return w.all_printable_ascii;
 }
 
 }  // namespace detail

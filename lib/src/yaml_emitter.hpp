@@ -21,8 +21,9 @@ class YamlTemplateWriter {
   static bool sectioned(const Json& value);
   /// Opens a top-level section; its members follow with section_entry.
   void begin_section(const std::string& key);
-  /// One member of the open section.
-  void section_entry(const std::string& key, const Json& value);
+  /// One member of the open section. True when every key and string in it (`key` too) was
+  /// printable ASCII, and so valid UTF-8.
+  bool section_entry(const std::string& key, const Json& value);
   /// The text so far.
   std::string& text() { return out_; }
 

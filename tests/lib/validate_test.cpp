@@ -421,3 +421,21 @@ TEST_CASE("Validate: a finding's pointer is written from its steps, keys escaped
   CHECK(item.str() == "/Resources/A~1B/Properties/a~1b~0c/12");
   CHECK((item / "Name").str() == "/Resources/A~1B/Properties/a~1b~0c/12/Name");
 }
+
+TEST_CASE("Template: invalid UTF-8 in a short-form GetAtt or a key is still LF1001",
+          "[template][validate][stream]") {
+  // validate() skips the UTF-8 walk of a resource whose YAML had only printable ASCII: the
+  // writer's GetAtt (written "a.b") and key paths must report what they saw.
+  auto s = lftest::sample();
+  s.t.get(s.fn).role = get_att("R\xff", "Arn");
+  Environment env;
+  env.variables = std::map<std::string, Value<std::string>>{{"K\xe9", "v"}};
+  s.t.get(s.fn).environment = env;
+  const auto ds = check(s.t);
+  CHECK(std::count(ds.begin(), ds.end(),
+                   "/Resources/Fn/Properties/Role/Fn::GetAtt/0: error: the string is not valid "
+                   "UTF-8 [LF1001]") == 1);
+  CHECK(std::count(ds.begin(), ds.end(),
+                   "/Resources/Fn/Properties/Environment/Variables/K\xe9: error: the key is not "
+                   "valid UTF-8 [LF1001]") == 1);
+}
