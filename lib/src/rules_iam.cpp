@@ -7,34 +7,38 @@ namespace lambdaform::detail {
 namespace {
 
 // A policy document must be an object with a Statement; each statement needs an Effect.
+void check_statement(const Json& s, const std::string& path, const Json& st, std::size_t i,
+                     Sink& sink) {
+  // The statement's pointer is written only for a finding (most documents have none).
+  auto sp = [&] { return path + "/Statement" + (st.is_array() ? "/" + std::to_string(i) : ""); };
+  if (!s.is_object()) {
+    if (!Intrinsic::from_json(s)) sink.error("E3012", sp(), "a policy statement must be a mapping");
+    return;
+  }
+  const auto effect = s.find("Effect");
+  if (effect == s.end())
+    sink.error("E3003", sp(), "required property Effect is missing from the policy statement");
+  else if (!effect->is_string() && !Intrinsic::from_json(*effect))
+    sink.error("E3012", sp() + "/Effect", "Effect must be the string Allow or Deny");
+  else if (effect->is_string() && *effect != "Allow" && *effect != "Deny")
+    sink.error("E3030", sp() + "/Effect",
+               fmt::format("Effect '{}' is not one of: Allow, Deny", effect->get<std::string>()));
+}
+
 void check_policy_document(const Json& doc, const std::string& path, Sink& sink) {
   if (!doc.is_object()) {
     sink.error("E3012", path, "a policy document must be a mapping with Version and Statement");
     return;
   }
-  if (!doc.contains("Statement")) {
+  const auto st = doc.find("Statement");
+  if (st == doc.end()) {
     sink.error("E3003", path, "required property Statement is missing from the policy document");
     return;
   }
-  const Json& st = doc["Statement"];
-  if (Intrinsic::from_json(st)) return;
-  const Json statements = st.is_array() ? st : Json::array({st});
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    const Json& s = statements[i];
-    const std::string sp = path + "/Statement" + (st.is_array() ? "/" + std::to_string(i) : "");
-    if (!s.is_object()) {
-      if (!Intrinsic::from_json(s)) sink.error("E3012", sp, "a policy statement must be a mapping");
-      continue;
-    }
-    if (!s.contains("Effect"))
-      sink.error("E3003", sp, "required property Effect is missing from the policy statement");
-    else if (!s["Effect"].is_string() && !Intrinsic::from_json(s["Effect"]))
-      sink.error("E3012", sp + "/Effect", "Effect must be the string Allow or Deny");
-    else if (s["Effect"].is_string() && s["Effect"] != "Allow" && s["Effect"] != "Deny")
-      sink.error(
-          "E3030", sp + "/Effect",
-          fmt::format("Effect '{}' is not one of: Allow, Deny", s["Effect"].get<std::string>()));
-  }
+  if (Intrinsic::from_json(*st)) return;
+  if (!st->is_array()) return check_statement(*st, path, *st, 0, sink);
+  const auto& items = st->get_ref<const Json::array_t&>();
+  for (std::size_t i = 0; i < items.size(); ++i) check_statement(items[i], path, *st, i, sink);
 }
 
 }  // namespace

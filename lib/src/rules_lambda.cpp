@@ -179,15 +179,15 @@ void check_environment(const Function& f, const std::string& path, Sink& sink) {
   const std::string vp = path + "/Environment/Variables";
   std::size_t size = 0;
   for (const auto& [name, value] : *vars) {
-    const std::string np = vp + "/" + pointer_token(name);
+    auto np = [&] { return vp + "/" + pointer_token(name); };  // only for a finding
     if (!matches_pattern(sink, "[a-zA-Z][a-zA-Z0-9_]+", name))
-      sink.error("E3031", np,
+      sink.error("E3031", np(),
                  fmt::format("environment variable name '{}' must start with a letter, have at "
                              "least 2 characters and use only letters, digits and _",
                              name));
     for (auto reserved : kReservedVariables)
       if (reserved == name)
-        sink.error("E3663", np,
+        sink.error("E3663", np(),
                    fmt::format("environment variable name {} is reserved by Lambda", name));
     size += name.size();
     if (const std::string* v = value.literal()) size += v->size();

@@ -355,10 +355,19 @@ std::pair<Handle<Version>, VersionHash> publish_version(
   ResourceAttributes a;
   a.deletion_policy = "Retain";
   a.update_replace_policy = "Retain";
-  a.metadata = Json{{"lambdaform",
-                     {{"version-hash-spec", kVersionHashSpec},
-                      {"sha256", h.sha256},
-                      {"locked-properties", h.properties}}}};
+  // Built by moves: a braced Json initializer copies every value it holds.
+  Json locked = Json::array();
+  auto& names = locked.get_ref<Json::array_t&>();
+  names.reserve(h.properties.size());
+  for (const auto& p : h.properties) names.emplace_back(p);
+  Json inner = Json::object();
+  auto& entries = inner.get_ref<Json::object_t&>();
+  entries.reserve(3);
+  entries.emplace_back("version-hash-spec", kVersionHashSpec);
+  entries.emplace_back("sha256", h.sha256);
+  entries.emplace_back("locked-properties", std::move(locked));
+  a.metadata = Json::object();
+  a.metadata->get_ref<Json::object_t&>().emplace_back("lambdaform", std::move(inner));
   auto handle =
       t.add(function.logical_id + "Version" + h.sha256.substr(0, 10), std::move(v), std::move(a));
   return {handle, h};
