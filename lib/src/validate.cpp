@@ -179,10 +179,10 @@ bool valid_parameter_type(std::string_view t) {
 }
 
 // Names a template defines, for reference checks.
-struct Names {
-  std::map<std::string, std::string_view> resources;  // logical id → type
-  std::set<std::string> parameters;
-  std::set<std::string> conditions;
+struct Names {  // looked up by views too (the names inside Fn::Sub strings)
+  std::map<std::string, std::string_view, std::less<>> resources;  // logical id → type
+  std::set<std::string, std::less<>> parameters;
+  std::set<std::string, std::less<>> conditions;
 };
 
 // Where a walk of the tree is: object keys and array indices, turned into a JSON pointer only
@@ -297,7 +297,7 @@ class RefWalker {
     check_att(id, attr, arg.is_string() || (arg.is_array() && arg[1].is_string()));
   }
 
-  void check_att(const std::string& id, const std::string& attr, bool attr_known) {
+  void check_att(std::string_view id, std::string_view attr, bool attr_known) {
     auto it = names_.resources.find(id);
     if (it == names_.resources.end()) {
       sink_.error("E1010", path(),
@@ -332,7 +332,7 @@ class RefWalker {
   }
 
   void sub(const Json& arg) {
-    std::set<std::string> vars;
+    std::set<std::string_view> vars;  // views of the variable map's keys
     const Json* text = &arg;
     if (arg.is_array() && arg.size() == 2) {
       text = &arg[0];
@@ -352,11 +352,11 @@ class RefWalker {
     for (std::size_t i = s.find("${"); i != std::string::npos; i = s.find("${", i + 2)) {
       std::size_t end = s.find('}', i);
       if (end == std::string::npos) break;
-      std::string name = s.substr(i + 2, end - i - 2);
+      const std::string_view name = std::string_view(s).substr(i + 2, end - i - 2);
       if (!name.empty() && name[0] == '!') continue;  // ${!Literal}
       if (vars.count(name)) continue;
       auto dot = name.find('.');
-      if (dot != std::string::npos && !is_pseudo_parameter(name)) {
+      if (dot != std::string_view::npos && !is_pseudo_parameter(name)) {
         check_att(name.substr(0, dot), name.substr(dot + 1), true);
       } else if (auto it = names_.resources.find(name); it != names_.resources.end()) {
         deps.insert(it->first);
@@ -567,6 +567,10 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
   Sink utf8_sink{utf8_findings, {}};
   std::vector<PathStep> at;
   detail::YamlTemplateWriter yaml;
+  // Room for the text up front (a 4-resource function renders about 2 KB): growing it by
+  // doubling copied it eight times and left the old buffers behind. Pages of the reservation
+  // that are never written are never touched.
+  yaml.text().reserve(4096 + 1024 * t.resources.size());
   const Json head = detail::template_head(t);
   // Resource by resource when Resources is written as a section of distinct logical ids (with
   // a repeated id, or a single resource whose id is an intrinsic's name, the mapping is built).
