@@ -714,17 +714,30 @@ void Compiler::function(const std::string& name, const YNode& n) {
                                                   "reserved_concurrent_executions",
                                                   "dead_letter_config",
                                                   "tags"};
-  std::vector<std::string> allowed = kSpecial;
+  // The keys a function accepts, and which table fields are read by name, worked out once (a
+  // copy per function was 40 strings).
+  struct Keys {
+    std::vector<std::string> allowed;
+    std::vector<bool> by_name;  // per field of the table
+  };
+  static const Keys kKeys = [] {
+    Keys k{kSpecial, {}};
+    for (const std::string& key : snake_keys<Function>()) {
+      const bool by_name = !kReplaced.count(key);
+      k.by_name.push_back(by_name);
+      if (by_name) k.allowed.push_back(key);
+    }
+    return k;
+  }();
+  const std::vector<std::string>& allowed = kKeys.allowed;
   Function f;
   bool ok = true;
   const std::vector<std::string>& keys = snake_keys<Function>();
-  allowed.reserve(allowed.size() + keys.size());
   std::size_t index = 0;
   detail::for_each_field<Function>([&](const auto& fd) {
-    const std::string& key = keys[index++];
-    if (kReplaced.count(key)) return;
-    allowed.push_back(key);
-    const YNode* v = n.find(key);
+    const std::size_t i = index++;
+    if (!kKeys.by_name[i]) return;
+    const YNode* v = n.find(keys[i]);
     if (!v) return;
     using M = std::decay_t<decltype(f.*(fd.member))>;
     using L = typename M::value_type::literal_type;

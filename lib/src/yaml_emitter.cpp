@@ -52,19 +52,27 @@ bool is_reserved_word(std::string_view s) {
   return false;
 }
 
-bool plain_ok(std::string_view s) {
+// Whether byte i of s may stand in a plain scalar where it is: a plain character, and not the
+// ':' of ": " ("a: b" starts a mapping).
+bool plain_at(std::string_view s, std::size_t i) {
+  return is_plain_char(s[i]) && !(s[i] == ':' && i + 1 < s.size() && s[i + 1] == ' ');
+}
+
+// The checks of plain_ok other than the per-byte ones.
+bool plain_shape_ok(std::string_view s) {
   if (s.empty() || s.size() > 1024) return false;
   char first = s.front();
   if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || first == '_' ||
         first == '/'))
     return false;
   if (s.back() == ' ' || s.back() == ':') return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (!is_plain_char(c)) return false;
-    if (c == ':' && s[i + 1] == ' ') return false;  // "a: b" starts a mapping
-  }
   return !is_reserved_word(s);
+}
+
+bool plain_ok(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (!plain_at(s, i)) return false;
+  return plain_shape_ok(s);
 }
 
 // Code points that may not appear raw in a YAML 1.1 stream, or that a reader treats as a line
@@ -199,16 +207,17 @@ void append_string(std::string& out, const std::string& raw, int indent, bool al
   // Most strings are printable ASCII on one line: nothing to decode, escape or break, so the
   // decision comes down to plain or single-quoted (a profile showed the UTF-32 round trip at 15%
   // of a 125-function render), written in place.
-  bool plain_chars = true;  // one pass: printable ASCII, and whether plain_ok's table holds
-  for (char c : raw) {
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) {
+  bool plain = true;  // one pass: printable ASCII, and plain_ok's per-byte checks
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const auto c = static_cast<unsigned char>(raw[i]);
+    if (c < 0x20 || c > 0x7E) {
       all_printable_ascii = false;
       out += write_other_string(raw, indent, allow_block, allow_indicator);
       return;
     }
-    plain_chars &= is_plain_char(c);
+    plain = plain && plain_at(raw, i);
   }
-  if (plain_chars && plain_ok(raw))
+  if (plain && plain_shape_ok(raw))
     out += raw;
   else
     append_single_quoted(out, raw);
