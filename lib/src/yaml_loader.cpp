@@ -100,14 +100,14 @@ class Builder {
                          limits_.max_nodes));
   }
 
-  void place(YNode n, const yaml_mark_t& mark) {
+  void place(YNode&& n, const yaml_mark_t& mark) {
     count(mark);
     n.line = one_based(mark.line);
     n.column = one_based(mark.column);
     attach(std::move(n));
   }
 
-  void attach(YNode n) {
+  void attach(YNode&& n) {
     if (stack_.empty()) {
       if (!root) root = std::move(n);
       return;
