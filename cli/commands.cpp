@@ -254,6 +254,7 @@ int render(int argc, char** argv) {
   if (!p.args.count("output")) {
     std::cout << out;
     std::cout.flush();
+    keep_until_exit(std::move(r));
     return std::cout ? ExitCode::kOk : ExitCode::kUsage;
   }
   std::string error;
@@ -262,6 +263,7 @@ int render(int argc, char** argv) {
     problem(error, target);
     return ExitCode::kUsage;
   }
+  keep_until_exit(std::move(r));
   return ExitCode::kOk;
 }
 
@@ -274,7 +276,10 @@ int validate(int argc, char** argv) {
   if (auto rc = parse(o, argc, argv, 1, p)) return *rc;
   auto so = spec_options(p.args);
   if (!so) return ExitCode::kUsage;
-  return report(compile_spec_file(p.positional[0], *so), p.positional[0]);
+  SpecResult r = compile_spec_file(p.positional[0], *so);
+  const int rc = report(r, p.positional[0]);
+  keep_until_exit(std::move(r));
+  return rc;
 }
 
 int check(int argc, char** argv) {
@@ -353,6 +358,12 @@ bool read_file(const std::string& path, std::string& out) {
   std::fclose(f);
   if (!ok) problem(fmt::format("cannot read {}", path), path);
   return ok;
+}
+
+void keep_until_exit(SpecResult&& r) {
+  static SpecResult* kept = nullptr;  // the CLI's one long-lived object, freed by the exit
+  delete kept;
+  kept = new SpecResult(std::move(r));
 }
 
 std::string rendered_text(SpecResult& r, Format format) {

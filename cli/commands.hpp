@@ -59,6 +59,12 @@ bool write_file_atomic(const std::string& path, const std::string& content, std:
 /// The template text of a compiled spec: the YAML validation already rendered, or a render.
 std::string rendered_text(SpecResult& r, Format format);
 
+/// Keeps a compiled spec until the process exits instead of destroying it: the command returns
+/// to main and the process ends, and the kernel takes the heap back whole, where taking a
+/// 500-resource template apart object by object was 4% of a render (ninja does the same). The
+/// result stays reachable, so valgrind and LeakSanitizer do not report it as lost.
+void keep_until_exit(SpecResult&& r);
+
 /// A unified diff of two texts (3 lines of context), empty when they are equal.
 std::string unified_diff(const std::string& a, const std::string& b, const std::string& a_name,
                          const std::string& b_name);

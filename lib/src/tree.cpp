@@ -58,6 +58,18 @@ Json detail::resource_tree(const Resource& r) {
   return j;
 }
 
+void detail::release(Json& j) {
+  if (j.is_object()) {
+    auto& entries = j.get_ref<Json::object_t&>();
+    for (auto& entry : entries) release(entry.second);
+    entries.clear();  // children are scalars or empty now: nothing left to flatten
+  } else if (j.is_array()) {
+    auto& items = j.get_ref<Json::array_t&>();
+    for (auto& item : items) release(item);
+    items.clear();
+  }
+}
+
 Json detail::template_head(const Template& t) {
   Json j = Json::object();
   j["AWSTemplateFormatVersion"] = t.format_version;

@@ -584,7 +584,7 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
     } else if (stream) {
       yaml.begin_section(key);
       for (const auto& r : t.resources) {
-        const Json res = detail::resource_tree(r);
+        Json res = detail::resource_tree(r);
         check_resource(r.logical_id, res);
         // The writer looks at every key and string: when all were printable ASCII there is
         // nothing for the UTF-8 check to find (it was 6% of a 125-function render).
@@ -595,6 +595,7 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
           check_utf8(res, at, utf8_sink);
           at.pop_back();
         }
+        detail::release(res);
       }
     } else {
       const Json resources = detail::resources_tree(t);

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "support.hpp"
+#include "tree.hpp"
 
 using namespace lambdaform;
 
@@ -93,4 +94,16 @@ TEST_CASE("JSON: output is the same tree, indented, with a trailing newline", "[
   CHECK(Json::parse(json) == to_tree(s.t));
   CHECK(json.substr(0, 40) == "{\n  \"AWSTemplateFormatVersion\": \"2010-09");
   CHECK(json.back() == '\n');
+}
+
+TEST_CASE("Tree: release frees a tree bottom-up and leaves an empty container", "[tree]") {
+  Json j = Json::parse(R"({"a":[1,{"b":[[],{}],"c":"s"}],"d":{"e":null}})");
+  detail::release(j);
+  CHECK(j == Json::object());
+  Json a = Json::parse(R"([[[["deep"]]],"x"])");
+  detail::release(a);
+  CHECK(a == Json::array());
+  Json s = "scalar";
+  detail::release(s);
+  CHECK(s == "scalar");
 }
