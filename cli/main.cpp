@@ -3,14 +3,11 @@
 #include <cstring>
 #include <iostream>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <fmt/format.h>
 #include <lambdaform/lambdaform.hpp>
 
 #include "commands.hpp"
+#include "heap.hpp"
 #include "suggest.hpp"
 
 using lambdaform::cli::ExitCode;
@@ -24,20 +21,8 @@ static void usage(std::ostream& out) {
          "exit codes: 0 ok, 1 findings or differences, 2 usage error or unreadable input\n";
 }
 
-// A command allocates a few MiB in many small pieces and exits. Growing the heap in 8 MiB steps,
-// never trimming it and keeping large blocks (a template's text) off mmap saves a sixth of a
-// 125-function render's page faults and about a third of its system time (bench/README.md).
-// Untouched pages of the padding are never made resident, so peak RSS does not grow.
-static void tune_allocator() {
-#if defined(__GLIBC__)
-  mallopt(M_TOP_PAD, 8 << 20);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-#endif
-}
-
 int main(int argc, char** argv) {
-  tune_allocator();
+  lambdaform::cli::tune_allocator();
   if (argc < 2) {
     usage(std::cerr);
     return ExitCode::kUsage;
