@@ -178,7 +178,10 @@ void check_environment(const Function& f, const std::string& path, Sink& sink) {
   if (!vars) return;
   const std::string vp = path + "/Environment/Variables";
   std::size_t size = 0;
-  for (const auto& [name, value] : *vars) {
+  for (const auto& entry : *vars) {
+    // Named references, not a structured binding: C++17 (and clang 14) lets no lambda capture one.
+    const std::string& name = entry.first;
+    const Value<std::string>& value = entry.second;
     auto np = [&] { return vp + "/" + pointer_token(name); };  // only for a finding
     if (!matches_pattern(sink, "[a-zA-Z][a-zA-Z0-9_]+", name))
       sink.error("E3031", np(),
