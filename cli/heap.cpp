@@ -2,6 +2,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -43,12 +44,12 @@ void prefault_heap(std::size_t bytes) {
   // Nothing may be allocated in between. Measured: a first-touch page fault took 1.4 us on one
   // 2-core machine and 11 us on another (a virtual machine); populated in one call a page took
   // 1.1 us and 5.6 us (0.9 us in the call, 4.7 us at the first touch: the host's share).
-  constexpr std::uintptr_t kPage = 4096;
-  if (bytes < 16 * kPage) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  if (page == 0 || (page & (page - 1)) != 0 || bytes < 16 * page) return;
   void* block = std::malloc(bytes);
   if (!block) return;
-  const auto begin = (reinterpret_cast<std::uintptr_t>(block) + kPage - 1) & ~(kPage - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(block) + bytes) & ~(kPage - 1);
+  const auto begin = (reinterpret_cast<std::uintptr_t>(block) + page - 1) & ~(page - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(block) + bytes) & ~(page - 1);
   if (end > begin)
     (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
   std::free(block);
