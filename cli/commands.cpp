@@ -248,7 +248,7 @@ int render(int argc, char** argv) {
     return render_all(p.args["all"].as<std::string>(), p.args["output"].as<std::string>(), *so,
                       *fmt_opt, durable);
   }
-  prefault_heap_for(p.positional[0]);
+  prefault_heap_for(p.positional[0], so->max_spec_bytes);
   SpecResult r = compile_spec_file(p.positional[0], *so);
   int rc = report(r, p.positional[0]);
   if (rc != ExitCode::kOk) return rc;
@@ -278,7 +278,7 @@ int validate(int argc, char** argv) {
   if (auto rc = parse(o, argc, argv, 1, p)) return *rc;
   auto so = spec_options(p.args);
   if (!so) return ExitCode::kUsage;
-  prefault_heap_for(p.positional[0]);
+  prefault_heap_for(p.positional[0], so->max_spec_bytes);
   SpecResult r = compile_spec_file(p.positional[0], *so);
   const int rc = report(r, p.positional[0]);
   keep_until_exit(std::move(r));
@@ -297,7 +297,7 @@ int check(int argc, char** argv) {
   auto so = spec_options(p.args);
   auto fmt_opt = format_option(p.args);
   if (!so || !fmt_opt) return ExitCode::kUsage;
-  prefault_heap_for(p.positional[0]);
+  prefault_heap_for(p.positional[0], so->max_spec_bytes);
   SpecResult r = compile_spec_file(p.positional[0], *so);
   int rc = report(r, p.positional[0]);
   if (rc != ExitCode::kOk) return rc;
@@ -333,7 +333,7 @@ int plan(int argc, char** argv) {
   const std::string& old_file = p.positional[0];
   std::string old_text;
   if (!read_file(old_file, old_text)) return ExitCode::kUsage;
-  prefault_heap_for(p.positional[1]);
+  prefault_heap_for(p.positional[1], so->max_spec_bytes);
   SpecResult r = compile_spec_file(p.positional[1], *so);
   int rc = report(r, p.positional[1]);
   if (rc != ExitCode::kOk) return rc;

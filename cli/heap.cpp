@@ -58,9 +58,11 @@ void prefault_heap(std::size_t bytes) {
 #endif
 }
 
-void prefault_heap_for(const std::string& spec_path) {
+void prefault_heap_for(const std::string& spec_path, std::size_t max_spec_bytes) {
   struct stat st {};
-  if (::stat(spec_path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  if (::stat(spec_path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<std::uintmax_t>(st.st_size) > max_spec_bytes)
+    return;
   prefault_heap(expected_heap(static_cast<std::size_t>(st.st_size)));
 }
 

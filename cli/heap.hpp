@@ -19,7 +19,8 @@ std::size_t expected_heap(std::size_t spec_bytes);
 /// kernel or the C library cannot (then the pages fault in as usual).
 void prefault_heap(std::size_t bytes);
 
-/// prefault_heap(expected_heap(size of the file at `spec_path`)); nothing when it cannot be read.
-void prefault_heap_for(const std::string& spec_path);
+/// prefault_heap(expected_heap(size of the file at `spec_path`)); nothing when it cannot be read
+/// or is larger than `max_spec_bytes` (the compiler refuses it unread).
+void prefault_heap_for(const std::string& spec_path, std::size_t max_spec_bytes);
 
 }  // namespace lambdaform::cli
