@@ -1,7 +1,10 @@
 // The CLI's heap preparation (cli/heap.cpp), in a process of its own so that the heap it looks
-// at is fresh: a block carved from heap the allocator has just grown is not resident, and after
-// prefault_heap it is. Exits 0 when that holds, 1 with the figures when not, 77 (skipped) when
-// another allocator than glibc's sits under malloc (sanitizers) or the kernel cannot populate.
+// at is fresh: a block carved from heap the allocator has just grown is not resident, nor after
+// prefault_heap_for a spec above the size limit, a folder or a missing file; after
+// prefault_heap_for a spec at the limit it is. Exits 0 when that holds, 1 with the figures when
+// not, 77 (skipped) when another allocator than glibc's sits under malloc (sanitizers), the
+// kernel cannot populate, or fresh heap is resident already (nothing to tell apart).
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -61,6 +64,7 @@ int main() {
   }
   tune_allocator();
   constexpr std::size_t kBlock = 2 << 20;
+  static_assert(4 * (64 << 10) * 48 > 4 * kBlock, "the test spec's heap covers the blocks");
   std::size_t pages = 0;
 
   // Control: without preparation, a block from freshly grown heap is not resident (so the
@@ -68,18 +72,50 @@ int main() {
   void* cold = std::malloc(kBlock);
   const std::size_t cold_resident = resident_pages(cold, kBlock, pages);
   std::free(cold);
-  if (cold_resident * 2 > pages)
-    return fail("a fresh block is already resident", cold_resident, pages);
+  if (cold_resident * 2 > pages) {  // e.g. transparent huge pages set to "always"
+    std::printf("heap_check: skipped (a fresh block is already resident: %zu of %zu pages)\n",
+                cold_resident, pages);
+    return 77;
+  }
 
-  // The control block went back to the top of the heap, untouched: prefault_heap populates it
-  // and the next block is carved from the same place.
-  prefault_heap(4 * kBlock);
+  // A spec above the size limit is refused unread: nothing is populated for it; nor for a path
+  // that is not a regular file. The file is written with system calls: a FILE would be
+  // allocated between the measured block and the top of the heap.
+  char path[] = "/tmp/lambdaform-heap-check-XXXXXX";
+  const int fd = ::mkstemp(path);
+  static char chunk[64 << 10];
+  bool written = fd >= 0;
+  for (int i = 0; written && i < 4; ++i) written = ::write(fd, chunk, sizeof chunk) == sizeof chunk;
+  if (fd >= 0) ::close(fd);
+  if (!written) {
+    ::unlink(path);
+    std::fprintf(stderr, "heap_check: cannot write %s\n", path);
+    return 1;
+  }
+  const std::size_t spec_bytes = 4 * sizeof chunk;  // expected_heap: about 12.1 MiB
+  prefault_heap_for(path, spec_bytes - 1);
+  prefault_heap_for("/tmp", 1 << 20);
+  prefault_heap_for("/nonexistent/lambdaform/spec.yaml", 1 << 20);
+  void* refused = std::malloc(kBlock);
+  const std::size_t refused_resident = resident_pages(refused, kBlock, pages);
+  std::free(refused);
+  if (refused_resident > cold_resident) {
+    ::unlink(path);
+    return fail("after prefault_heap_for a spec above the limit", refused_resident, pages);
+  }
+
+  // The control block went back to the top of the heap, untouched: prefault_heap_for populates
+  // it (the spec is at the limit) and the next block is carved from the same place.
+  prefault_heap_for(path, spec_bytes);
+  ::unlink(path);
   void* warm = std::malloc(kBlock);
   const std::size_t warm_resident = resident_pages(warm, kBlock, pages);
   std::free(warm);
-  if (warm_resident != pages) return fail("after prefault_heap", warm_resident, pages);
-  std::printf("heap_check: fresh block %zu of %zu pages resident, after prefault_heap %zu of %zu\n",
-              cold_resident, pages, warm_resident, pages);
+  if (warm_resident != pages) return fail("after prefault_heap_for", warm_resident, pages);
+  std::printf(
+      "heap_check: fresh block %zu of %zu pages resident, after a refused spec %zu, after "
+      "prefault_heap_for %zu\n",
+      cold_resident, pages, refused_resident, warm_resident);
   return 0;
 }
 
