@@ -2,7 +2,9 @@
 // workload bench/gen_workload.py writes (N functions, each with its own role, VPC config,
 // version and alias; N = 1, 25, 125; and 1,000 specs of 5 functions for the monorepo case).
 //
-//   Parse/N       spec text → YAML node tree (lambdaform's loader over yaml-cpp's event parser)
+//   Parse/N       spec text → YAML node tree (detail::load_yaml: the loader's own reader for the
+//                 subset specs are written in, libyaml's event parser for the rest)
+//   ParseLibyaml/N  the same tree through libyaml alone (detail::load_yaml_libyaml)
 //   Compile/N     compile_spec(): parse + model build + validate, what the CLI calls
 //   Validate/N    validate() of the compiled template (Compile/N runs it once too)
 //   ModelBuild/N  the same template built through the typed C++ API (no spec; what a tool
@@ -131,6 +133,17 @@ void BM_Parse(benchmark::State& state) {
     const Spec& s = single(static_cast<int>(state.range(0)));
     for (auto _ : state) {
       lf::detail::LoadResult r = lf::detail::load_yaml(s.text, s.path);
+      benchmark::DoNotOptimize(r);
+    }
+    set_counters(state, static_cast<int>(state.range(0)), s.text.size());
+  });
+}
+
+void BM_ParseLibyaml(benchmark::State& state) {
+  guarded(state, [&] {
+    const Spec& s = single(static_cast<int>(state.range(0)));
+    for (auto _ : state) {
+      lf::detail::LoadResult r = lf::detail::load_yaml_libyaml(s.text, s.path);
       benchmark::DoNotOptimize(r);
     }
     set_counters(state, static_cast<int>(state.range(0)), s.text.size());
@@ -342,6 +355,7 @@ void sizes(benchmark::internal::Benchmark* b) {
 }  // namespace
 
 BENCHMARK(BM_Parse)->Apply(sizes);
+BENCHMARK(BM_ParseLibyaml)->Apply(sizes);
 BENCHMARK(BM_Compile)->Apply(sizes);
 BENCHMARK(BM_Validate)->Apply(sizes);
 BENCHMARK(BM_ModelBuild)->Apply(sizes);

@@ -38,6 +38,7 @@ from harness import fmt_kb, fmt_ratio, fmt_s, log  # noqa: E402
 SIZES = [1, 25, 125]
 STAGES = [  # (benchmark, label)
     ("Parse", "spec parse (YAML → node tree)"),
+    ("ParseLibyaml", "spec parse through libyaml alone (what every spec took before session 10)"),
     ("ModelBuildSpec", "model build from the spec (derived: compile − parse − validate)"),
     ("ModelBuild", "model build through the C++ API (incl. version hashing)"),
     ("Validate", "validate"),

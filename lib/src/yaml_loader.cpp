@@ -22,6 +22,11 @@ const YNode* YNode::find(std::string_view key) const {
   return nullptr;
 }
 
+bool operator==(const YNode& a, const YNode& b) {
+  return a.kind == b.kind && a.tag == b.tag && a.value == b.value && a.line == b.line &&
+         a.column == b.column && a.items == b.items && a.entries == b.entries;
+}
+
 namespace {
 
 // Thrown from the builder to stop parsing at the first refused construct.
@@ -57,6 +62,21 @@ class Builder {
     n.tag = std::move(tag);
     n.value = std::move(value);
     place(std::move(n), mark);
+  }
+  /// A scalar as the text wrote it: `tag` empty when it has none, `plain` for an unquoted one.
+  void scalar_event(const yaml_mark_t& mark, std::string tag, bool plain, std::string value) {
+    if (!tag.empty()) {
+      scalar(mark, std::move(tag), std::move(value));
+    } else if (plain) {
+      // An untagged plain null (`key:`, `~`, `null`) is a null node, as before: a null key is
+      // refused (LF0007) rather than read as the string "null".
+      if (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL")
+        null(mark);
+      else
+        scalar(mark, "", std::move(value));
+    } else {
+      scalar(mark, "!", std::move(value));
+    }
   }
   void open(YNode::Kind kind, const yaml_mark_t& mark, std::string tag) {
     count(mark);
@@ -212,9 +232,448 @@ std::string tag_of(const yaml_char_t* tag) {
   return tag ? std::string(reinterpret_cast<const char*>(tag)) : std::string();
 }
 
+// Thrown by FastReader at the first thing outside the subset it reads.
+struct Unsupported {};
+
+// Reads the YAML most specs are written in straight into the Builder: block mappings and
+// sequences, one-line plain and quoted scalars (no escapes), literal block scalars (`|`, `|-`),
+// one-line flow collections, `!Name` tags, comments, a leading `---`; printable ASCII only. It
+// reports every node where libyaml's events place it (a block mapping at its first key, a tagged
+// node at its tag, 0-based lines and columns). Anything else (folded or kept block scalars,
+// multi-line plain or quoted scalars and flow collections, anchors, escapes, tabs, other
+// characters, empty items, a second document, a refusal) stops it, and libyaml then reads the
+// whole text, so every diagnostic still comes from libyaml. A load, tree included, takes about
+// 135 instructions a byte this way and 320 through libyaml (callgrind, bench/'s N = 125 spec).
+// tests/fuzz/fuzz_yaml.cpp compares the two readers' trees on every text this one accepts.
+class FastReader {
+ public:
+  FastReader(std::string_view text, Builder& builder)
+      : s_(text), n_(text.size()), builder_(builder) {}
+
+  void run() {
+    skip_blank_lines();
+    if (ind_ == 0 && at_marker()) {
+      if (s_[p_] != '-') throw Unsupported{};  // `...` before any content
+      p_ += 3;
+      finish_line();
+    }
+    if (ind_ < 0) throw Unsupported{};  // an empty document
+    block_node(-1);
+    if (ind_ >= 0) throw Unsupported{};
+  }
+
+ private:
+  static bool alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  bool blank_or_eol(std::size_t q) const { return q >= n_ || s_[q] == ' ' || s_[q] == '\n'; }
+  bool at(std::size_t q, char c) const { return q < n_ && s_[q] == c; }
+  bool at_entry() const { return at(p_, '-') && blank_or_eol(p_ + 1); }
+
+  yaml_mark_t mark(std::size_t pos) const {
+    yaml_mark_t m{};
+    m.index = pos;
+    m.line = line_;
+    m.column = pos - line_start_;
+    return m;
+  }
+
+  void skip_spaces() {
+    while (p_ < n_ && s_[p_] == ' ') ++p_;
+  }
+
+  // From the start of a line: past blank and comment-only lines to the first character of the
+  // next line with content (ind_ = its column), or to the end (ind_ = -1).
+  void skip_blank_lines() {
+    for (;;) {
+      line_start_ = p_;
+      skip_spaces();
+      if (p_ == n_) {
+        ind_ = -1;
+        return;
+      }
+      if (s_[p_] == '#')
+        while (p_ < n_ && s_[p_] != '\n') ++p_;
+      if (p_ < n_ && s_[p_] == '\n') {
+        ++p_;
+        ++line_;
+        continue;
+      }
+      if (p_ == n_) continue;
+      ind_ = static_cast<int>(p_ - line_start_);
+      return;
+    }
+  }
+
+  // `---` or `...` at the start of a line: a document marker.
+  bool at_marker() const {
+    return p_ == line_start_ && n_ - p_ >= 3 &&
+           (s_.compare(p_, 3, "---") == 0 || s_.compare(p_, 3, "...") == 0) && blank_or_eol(p_ + 3);
+  }
+
+  // After a node: only spaces and a comment may follow on its line.
+  void finish_line() {
+    skip_spaces();
+    if (at(p_, '#')) {
+      if (s_[p_ - 1] != ' ') throw Unsupported{};  // a '#' right after a token
+      while (p_ < n_ && s_[p_] != '\n') ++p_;
+    }
+    if (p_ < n_) {
+      if (s_[p_] != '\n') throw Unsupported{};
+      ++p_;
+      ++line_;
+    }
+    skip_blank_lines();
+    if (ind_ == 0 && at_marker()) throw Unsupported{};
+  }
+
+  // Whether a plain scalar may start at q (libyaml's rule, narrowed: '-' only before a letter,
+  // digit or '.', never '?' or ':').
+  bool plain_start(std::size_t q) const {
+    if (q >= n_) return false;
+    const char c = s_[q];
+    if (c == '-') return q + 1 < n_ && (alnum(s_[q + 1]) || s_[q + 1] == '.');
+    // The other indicators, a space or a line break: no plain scalar starts there (the text has
+    // no NUL, which strchr would find).
+    return std::strchr("?:,[]{}#&*!|>'\"%@` \n", c) == nullptr;
+  }
+
+  struct Plain {
+    std::size_t end;   // past its last non-space character
+    std::size_t stop;  // where the scan stopped
+    bool colon;        // stopped at a ':' followed by a space or the line's end
+  };
+
+  // A one-line plain scalar from q. In a flow collection it also ends at , [ ] { }.
+  Plain scan_plain(std::size_t q, bool flow) const {
+    std::size_t end = q;
+    while (q < n_) {
+      const char c = s_[q];
+      if (c == '\n') break;
+      if (c == ':') {
+        if (blank_or_eol(q + 1)) return Plain{end, q, true};
+        // "x:" before a flow indicator reads differently across libyaml versions.
+        if (flow && q + 1 < n_ && std::strchr(",?[]{}", s_[q + 1])) throw Unsupported{};
+      } else if (c == ' ') {
+        if (at(q + 1, '#')) break;
+        ++q;
+        continue;
+      } else if (flow && (c == ',' || c == '[' || c == ']' || c == '{' || c == '}')) {
+        break;
+      }
+      end = ++q;
+    }
+    return Plain{end, q, false};
+  }
+
+  // A one-line quoted scalar at p_ (single-quoted, or double-quoted without escapes); p_ ends
+  // past its closing quote.
+  std::string quoted() {
+    const char q = s_[p_];
+    std::size_t i = p_ + 1;
+    std::string v;
+    for (;;) {
+      std::size_t j = i;
+      while (j < n_ && s_[j] != q && s_[j] != '\n' && !(q == '"' && s_[j] == '\\')) ++j;
+      if (j == n_ || s_[j] != q) throw Unsupported{};
+      v.append(s_.data() + i, j - i);
+      if (q == '\'' && at(j + 1, '\'')) {
+        v += '\'';
+        i = j + 2;
+        continue;
+      }
+      p_ = j + 1;
+      return v;
+    }
+  }
+
+  // `!Name ` at p_: the tag "!Name"; p_ ends at the node after it.
+  std::string tag() {
+    std::size_t q = p_ + 1;
+    while (q < n_ && alnum(s_[q])) ++q;
+    if (q == p_ + 1 || !at(q, ' ')) throw Unsupported{};
+    std::string t(s_.substr(p_, q - p_));
+    p_ = q;
+    skip_spaces();
+    return t;
+  }
+
+  void emit(std::size_t pos, std::string tag, bool plain, std::string value) {
+    builder_.scalar_event(mark(pos), std::move(tag), plain, std::move(value));
+  }
+
+  // A mapping key (plain or quoted) at p_, and its ':'; p_ ends past the ':'.
+  void key(bool flow) {
+    const std::size_t from = p_;
+    if (at(p_, '\'') || at(p_, '"')) {
+      std::string v = quoted();
+      if (!at(p_, ':') || !blank_or_eol(p_ + 1)) throw Unsupported{};
+      emit(from, {}, false, std::move(v));
+    } else {
+      if (!plain_start(p_)) throw Unsupported{};
+      const Plain sc = scan_plain(p_, flow);
+      if (!sc.colon) throw Unsupported{};
+      emit(from, {}, true, std::string(s_.substr(from, sc.end - from)));
+      p_ = sc.stop;
+    }
+    if (p_ - from > 1000) throw Unsupported{};  // libyaml's simple keys end within 1,024
+    ++p_;
+  }
+
+  // Whether a block mapping key starts at q.
+  bool key_at(std::size_t q) const {
+    if (at(q, '\'') || at(q, '"')) {
+      const char c = s_[q];
+      std::size_t j = q + 1;
+      for (;;) {
+        while (j < n_ && s_[j] != c && s_[j] != '\n') ++j;
+        if (c == '\'' && at(j, '\'') && at(j + 1, '\'')) {
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      return at(j, c) && at(j + 1, ':') && blank_or_eol(j + 2);
+    }
+    return plain_start(q) && scan_plain(q, false).colon;
+  }
+
+  // A node on one line in a flow collection.
+  void inline_node(bool flow) {
+    const std::size_t from = p_;
+    std::string t;
+    if (at(p_, '!')) t = tag();
+    node_after_tag(from, std::move(t), flow);
+  }
+
+  // The node after `key: ` or `- `, which may be a literal block scalar; then the line's end.
+  void block_value(int parent) {
+    const std::size_t from = p_;
+    std::string t;
+    if (at(p_, '!')) t = tag();
+    if (at(p_, '|')) {
+      literal(from, std::move(t), parent);
+    } else {
+      node_after_tag(from, std::move(t), false);
+      finish_line();
+    }
+  }
+
+  // A literal block scalar (`|` or `|-`, its indentation found from its first line) in a block
+  // collection indented `parent`; ends where the next content line starts.
+  void literal(std::size_t from, std::string t, int parent) {
+    const yaml_mark_t m = mark(from);
+    ++p_;
+    const bool strip = at(p_, '-');
+    if (strip) ++p_;
+    skip_spaces();
+    if (at(p_, '#')) {
+      if (s_[p_ - 1] != ' ') throw Unsupported{};
+      while (p_ < n_ && s_[p_] != '\n') ++p_;
+    }
+    if (!at(p_, '\n')) throw Unsupported{};  // an indentation indicator, '+', or the end
+    ++p_;
+    ++line_;
+    line_start_ = p_;
+    skip_spaces();
+    // A first line that is empty or not indented past the collection is left to libyaml.
+    if (p_ == n_ || s_[p_] == '\n' || static_cast<int>(p_ - line_start_) <= parent)
+      throw Unsupported{};
+    const std::size_t indent = p_ - line_start_;
+    std::string v;
+    std::size_t breaks = 0;  // line breaks since the last content line's text
+    for (;;) {
+      // p_ is `indent` columns into a content line: the rest of it is text.
+      std::size_t e = p_;
+      while (e < n_ && s_[e] != '\n') ++e;
+      if (e == n_) throw Unsupported{};  // a last line without its line break
+      v.append(breaks, '\n');
+      v.append(s_.data() + p_, e - p_);
+      breaks = 1;
+      p_ = e + 1;
+      ++line_;
+      // Empty lines (at most `indent` spaces) are counted; a line indented `indent` is text.
+      bool more = false;
+      for (;;) {
+        line_start_ = p_;
+        std::size_t q = p_;
+        while (q < n_ && s_[q] == ' ' && q - line_start_ < indent) ++q;
+        if (q < n_ && s_[q] == '\n') {
+          ++breaks;
+          p_ = q + 1;
+          ++line_;
+          continue;
+        }
+        more = q < n_ && q - line_start_ == indent;
+        if (more) p_ = q;
+        break;
+      }
+      if (!more) break;
+    }
+    if (!strip) v += '\n';  // clip: the last line's break, not the empty lines after it
+    builder_.scalar_event(m, std::move(t), false, std::move(v));
+    p_ = line_start_;
+    skip_blank_lines();
+    if (ind_ == 0 && at_marker()) throw Unsupported{};
+  }
+
+  void node_after_tag(std::size_t from, std::string t, bool flow) {
+    if (at(p_, '[')) {
+      flow_sequence(from, std::move(t));
+    } else if (at(p_, '{')) {
+      flow_mapping(from, std::move(t));
+    } else if (at(p_, '\'') || at(p_, '"')) {
+      emit(from, std::move(t), false, quoted());
+    } else {
+      if (!plain_start(p_)) throw Unsupported{};
+      const Plain sc = scan_plain(p_, flow);
+      if (sc.colon) throw Unsupported{};  // a key where a value belongs
+      emit(from, std::move(t), true, std::string(s_.substr(p_, sc.end - p_)));
+      p_ = sc.stop;
+    }
+  }
+
+  void flow_sequence(std::size_t from, std::string t) {
+    builder_.open(YNode::Kind::sequence, mark(from), std::move(t));
+    ++p_;
+    skip_spaces();
+    if (at(p_, ']')) {
+      ++p_;
+    } else {
+      for (;;) {
+        inline_node(true);
+        skip_spaces();
+        if (at(p_, ']')) {
+          ++p_;
+          break;
+        }
+        if (!at(p_, ',')) throw Unsupported{};
+        ++p_;
+        skip_spaces();
+        if (at(p_, ']')) throw Unsupported{};  // a trailing comma
+      }
+    }
+    builder_.close();
+  }
+
+  void flow_mapping(std::size_t from, std::string t) {
+    builder_.open(YNode::Kind::mapping, mark(from), std::move(t));
+    ++p_;
+    skip_spaces();
+    if (at(p_, '}')) {
+      ++p_;
+    } else {
+      for (;;) {
+        key(true);
+        skip_spaces();
+        inline_node(true);
+        skip_spaces();
+        if (at(p_, '}')) {
+          ++p_;
+          break;
+        }
+        if (!at(p_, ',')) throw Unsupported{};
+        ++p_;
+        skip_spaces();
+        if (at(p_, '}')) throw Unsupported{};
+      }
+    }
+    builder_.close();
+  }
+
+  // A block sequence or mapping starting at p_, the first content of a line indented ind_.
+  void block_node(int parent) {
+    if (ind_ <= parent) throw Unsupported{};
+    if (at_entry())
+      block_sequence(ind_);
+    else
+      block_mapping(ind_);
+  }
+
+  void block_mapping(int col) {
+    builder_.open(YNode::Kind::mapping, mark(p_), std::string());
+    for (;;) {
+      key(false);
+      const yaml_mark_t empty = mark(p_);
+      skip_spaces();
+      if (p_ == n_ || s_[p_] == '\n' || s_[p_] == '#') {
+        finish_line();
+        if (ind_ > col)
+          block_node(col);
+        else if (ind_ == col && at_entry())
+          block_sequence(col);  // an indentless sequence
+        else
+          builder_.null(empty);
+      } else {
+        block_value(col);
+      }
+      if (ind_ < col) break;
+      if (ind_ > col) throw Unsupported{};
+    }
+    builder_.close();
+  }
+
+  void block_sequence(int col) {
+    builder_.open(YNode::Kind::sequence, mark(p_), std::string());
+    for (;;) {
+      ++p_;  // past '-'
+      skip_spaces();
+      if (p_ == n_ || s_[p_] == '\n' || s_[p_] == '#') {
+        finish_line();
+        block_node(col);  // an empty item is left to libyaml
+      } else if (at_entry()) {
+        throw Unsupported{};  // `- - x`
+      } else if (key_at(p_)) {
+        ind_ = static_cast<int>(p_ - line_start_);
+        block_mapping(ind_);
+      } else {
+        block_value(col);
+      }
+      if (ind_ < col) break;
+      if (ind_ > col) throw Unsupported{};
+      if (!at_entry()) break;  // the end of an indentless sequence: its mapping goes on
+    }
+    builder_.close();
+  }
+
+  std::string_view s_;
+  std::size_t n_;
+  Builder& builder_;
+  std::size_t p_ = 0;
+  std::size_t line_start_ = 0;
+  std::size_t line_ = 0;
+  int ind_ = -1;
+};
+
 }  // namespace
 
+std::optional<YNode> load_yaml_fast(std::string_view text, const std::string& file,
+                                    const LoadLimits& limits) {
+  if (text.size() > limits.max_bytes) return std::nullopt;
+  for (const char c : text)
+    if ((c < ' ' || c > '~') && c != '\n') return std::nullopt;
+  Builder builder(file, limits);
+  try {
+    FastReader(text, builder).run();
+  } catch (const Unsupported&) {
+    return std::nullopt;
+  } catch (const Refused&) {
+    return std::nullopt;  // libyaml reads it again and reports the refusal
+  }
+  return std::move(builder.root);
+}
+
 LoadResult load_yaml(std::string_view text, const std::string& file, const LoadLimits& limits) {
+  if (std::optional<YNode> root = load_yaml_fast(text, file, limits)) {
+    LoadResult result;
+    result.root = std::move(root);
+    return result;
+  }
+  return load_yaml_libyaml(text, file, limits);
+}
+
+LoadResult load_yaml_libyaml(std::string_view text, const std::string& file,
+                             const LoadLimits& limits) {
   LoadResult result;
   auto fail = [&](const char* rule, std::string msg, std::uint32_t line, std::uint32_t col) {
     result.diagnostics.push_back(
@@ -289,20 +748,8 @@ LoadResult load_yaml(std::string_view text, const std::string& file, const LoadL
           break;
         case YAML_SCALAR_EVENT: {
           const auto& s = e.data.scalar;
-          std::string value(reinterpret_cast<const char*>(s.value), s.length);
-          if (s.tag) {
-            builder.scalar(e.start_mark, tag_of(s.tag), std::move(value));
-          } else if (s.style == YAML_PLAIN_SCALAR_STYLE) {
-            // An untagged plain null (`key:`, `~`, `null`) is a null node, as before: a null
-            // key is refused (LF0007) rather than read as the string "null".
-            if (value.empty() || value == "~" || value == "null" || value == "Null" ||
-                value == "NULL")
-              builder.null(e.start_mark);
-            else
-              builder.scalar(e.start_mark, "", std::move(value));
-          } else {
-            builder.scalar(e.start_mark, "!", std::move(value));
-          }
+          builder.scalar_event(e.start_mark, tag_of(s.tag), s.style == YAML_PLAIN_SCALAR_STYLE,
+                               std::string(reinterpret_cast<const char*>(s.value), s.length));
           break;
         }
         case YAML_SEQUENCE_START_EVENT:

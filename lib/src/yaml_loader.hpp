@@ -2,8 +2,10 @@
 // Reads YAML into a tree whose every node remembers where it came from (toml++'s source
 // regions), through libyaml's event parser (the C parser behind PyYAML: YAML 1.1 syntax, as
 // CloudFormation reads it, at about 250 instructions a byte where yaml-cpp 0.7 took 1,600) so
-// that duplicate keys, aliases, depth and size are ours to refuse. No libyaml type leaves this
-// file pair.
+// that duplicate keys, aliases, depth and size are ours to refuse. Specs in the plain subset
+// most are written in (block collections, one-line scalars and flow collections) are read by a
+// small reader of our own into the same tree, at under half the cost; it declines
+// everything else, and libyaml reads that. No libyaml type leaves this file pair.
 
 #include <cstdint>
 #include <optional>
@@ -45,8 +47,25 @@ struct LoadResult {
   Diagnostics diagnostics;
 };
 
-/// Parses one YAML document. `file` only labels diagnostics.
+/// Parses one YAML document. `file` only labels diagnostics. Reads it with load_yaml_fast when
+/// that can, else with load_yaml_libyaml.
 LoadResult load_yaml(std::string_view text, const std::string& file, const LoadLimits& limits = {});
+
+/// Parses one YAML document with libyaml: every construct, and every diagnostic.
+LoadResult load_yaml_libyaml(std::string_view text, const std::string& file,
+                             const LoadLimits& limits = {});
+
+/// The tree libyaml's reading gives, for a document in the subset the fast reader knows
+/// (printable ASCII; block collections; one-line plain, quoted and flow nodes; `!Name` tags);
+/// nullopt for any other text, and for any text with something to refuse.
+std::optional<YNode> load_yaml_fast(std::string_view text, const std::string& file,
+                                    const LoadLimits& limits = {});
+
+/// Same kind, tag, value and position, and the same children (tests compare the two readers).
+bool operator==(const YNode& a, const YNode& b);
+inline bool operator!=(const YNode& a, const YNode& b) {
+  return !(a == b);
+}
 
 /// How a plain scalar resolves under YAML 1.2's core schema (what lambdaform reads specs with).
 Json resolve_plain(const std::string& s);

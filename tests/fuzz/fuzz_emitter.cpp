@@ -4,7 +4,7 @@
 // arbitrary bytes, long repeats), integers (extremes included), finite doubles (any bit
 // pattern), booleans, null, arrays, objects and CloudFormation intrinsics (one-key objects,
 // nested). The tree is written with lambdaform::to_yaml and read back with lambdaform's
-// yaml-cpp based loader (detail::load_yaml + detail::to_json). The read-back tree must equal the
+// own loader (detail::load_yaml + detail::to_json). The read-back tree must equal the
 // input, strictly (types, values bit for bit, key order), after the two documented rewrites:
 //  - invalid UTF-8 becomes U+FFFD (strings and keys), as utf8.hpp decodes it;
 //  - a GetAtt written in short form from a single string ("a.b") reads back as the list form

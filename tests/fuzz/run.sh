@@ -19,7 +19,7 @@ ROOT=$PWD
 
 SECONDS_PER_TARGET=${1:-180}
 shift || true
-ALL_TARGETS=(fuzz_spec fuzz_emitter fuzz_intrinsics fuzz_templates fuzz_ignore)
+ALL_TARGETS=(fuzz_spec fuzz_emitter fuzz_intrinsics fuzz_templates fuzz_ignore fuzz_yaml)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 BUILD_DIR=${BUILD_DIR:-build-fuzz}
 PARALLEL=${PARALLEL:-2}
@@ -42,6 +42,7 @@ max_len() {
   case "$1" in
     fuzz_spec) echo 8192 ;;
     fuzz_templates) echo 16384 ;;
+    fuzz_yaml) echo 8192 ;;
     *) echo 4096 ;;
   esac
 }
@@ -55,6 +56,17 @@ extra_corpora() {
         cp "$spec" "$seeds/$(basename "$(dirname "$spec")").yaml"
       done
       echo "$seeds tests/spec/bad"
+      ;;
+    fuzz_yaml)
+      # The example specs, the bad specs and what fuzz_spec's campaigns have grown: YAML that
+      # reaches far into both readers.
+      local seeds="$BUILD_DIR/seeds/fuzz_yaml"
+      rm -rf "$seeds" && mkdir -p "$seeds"
+      for spec in templates/*/stack.yaml; do
+        cp "$spec" "$seeds/$(basename "$(dirname "$spec")").yaml"
+      done
+      echo "$seeds tests/spec/bad"
+      [ -d "$BUILD_DIR/corpus/fuzz_spec" ] && echo "$BUILD_DIR/corpus/fuzz_spec"
       ;;
   esac
 }

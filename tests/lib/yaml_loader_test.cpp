@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <optional>
 
 #include "support.hpp"
 #include "yaml_loader.hpp"
@@ -179,4 +181,151 @@ TEST_CASE("Loader: NEL, U+2028, U+2029 and a lone CR are refused where they are"
   REQUIRE(r.diagnostics.empty());
   CHECK(r.root->find("b")->value == "\xC2\x85\xE2\x80\xA8\xE2\x80\xA9");
   CHECK(r.root->find("b")->line == 2);
+}
+
+namespace {
+
+// The fast reader's tree for `text`, checked against libyaml's; nullopt when it declines.
+std::optional<detail::YNode> fast_and_checked(const std::string& text) {
+  auto fast = detail::load_yaml_fast(text, "f.yaml");
+  if (fast) {
+    const auto full = detail::load_yaml_libyaml(text, "f.yaml");
+    INFO(text);
+    CHECK(full.diagnostics.empty());
+    REQUIRE(full.root);
+    CHECK(*full.root == *fast);
+  }
+  return fast;
+}
+
+}  // namespace
+
+TEST_CASE("Loader: the fast reader reads every example spec as libyaml does", "[yaml][loader]") {
+  std::size_t read = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(LAMBDAFORM_SOURCE_DIR) + "/templates")) {
+    const auto spec = entry.path() / "stack.yaml";
+    if (!std::filesystem::exists(spec)) continue;
+    INFO(spec.string());
+    // Every example is in its subset: what people write.
+    CHECK(fast_and_checked(lftest::read_file(spec.string())));
+    ++read;
+  }
+  CHECK(read == 8);
+  // The bad specs: where it reads one, the same tree (it declines every refusal, below).
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(LAMBDAFORM_SOURCE_DIR) + "/tests/spec/bad"))
+    fast_and_checked(lftest::read_file(entry.path().string()));
+}
+
+TEST_CASE("Loader: the fast reader places nodes where libyaml's events do", "[yaml][loader]") {
+  // A block mapping at its first key, a sequence at its '-', a tagged node at its tag.
+  const auto root = fast_and_checked(
+      "---\n"
+      "# comment\n"
+      "a: !Sub 'x${Y}'   # after\n"
+      "list:\n"
+      "- k: 1\n"
+      "  v: [!Ref Z, {q: \"r\"}]\n"
+      "code: |-\n"
+      "  line\n"
+      "\n"
+      "    indented\n");
+  REQUIRE(root);
+  REQUIRE(root->entries.size() == 3);
+  CHECK(root->line == 3);
+  CHECK(root->column == 1);
+  const auto& a = root->entries[0].second;
+  CHECK((a.tag == "!Sub" && a.value == "x${Y}" && a.line == 3 && a.column == 4));
+  const auto& list = root->entries[1].second;
+  CHECK((list.kind == detail::YNode::Kind::sequence && list.line == 5 && list.column == 1));
+  const auto& item = list.items.at(0);
+  CHECK((item.kind == detail::YNode::Kind::mapping && item.line == 5 && item.column == 3));
+  const auto& v = item.entries.at(1).second;
+  CHECK((v.line == 6 && v.column == 6));
+  CHECK((v.items.at(0).tag == "!Ref" && v.items.at(0).column == 7));
+  CHECK((v.items.at(1).column == 15 && v.items.at(1).entries.at(0).second.tag == "!"));
+  const auto& code = root->entries[2].second;
+  CHECK((code.tag == "!" && code.value == "line\n\n  indented" && code.line == 7 &&
+         code.column == 7));
+}
+
+TEST_CASE("Loader: the fast reader reads its subset as libyaml does", "[yaml][loader]") {
+  for (const char* text : {
+           "a: 1\n",
+           "a: 1",  // no final line break
+           "  a: 1\n  b: 2\n",
+           "a : b\n",
+           "'k''q': \"v w\"\n",
+           "a:\n  b:\n    c: d\n  e: f\n",
+           "a:\n- 1\n- 2\nb: 3\n",
+           "a:\n  - x\n  -   y: 1\n      z: 2\n",
+           "-\n  a: 1\n- b\n",
+           "a: x:y\nb: a#b\nc: [p:q, 'r']\n",
+           "a: [ ]\nb: {  }\nc: [[1], [2, [3]]]\n",
+           "a: {b: {c: [d, e]}, f: g}\n",
+           "a: -1\nb: -.5\nc: ~\nd: null\ne:\n",
+           "a: no\nb: 0755\nc: 12:30\nd: 2001-12-14\n",
+           "a: |\n  x\n\n  y\n\n\nb: |\n   z\n  \n      \nc: 1\n",
+           "- |\n x\n- |-\n  y\n",
+           "a: !If [C, !Ref X, {Ref: Y}]\n",
+           "a: b   \n# c\n\n   # d\n",
+       }) {
+    INFO(text);
+    CHECK(fast_and_checked(text));
+  }
+}
+
+TEST_CASE("Loader: the fast reader leaves everything else to libyaml", "[yaml][loader]") {
+  for (const char* text : {
+           "",
+           "# only a comment\n",
+           "just a scalar\n",
+           "a: &x 1\nb: *x\n",
+           "a: >\n  folded\n",
+           "a: |+\n  kept\n",
+           "a: |2\n  x\n",
+           "a: |\n\n  leading empty line\n",
+           "a: |\n  no final break",
+           "a: plain\n  continued\n",
+           "a: \"multi\n  line\"\n",
+           "a: \"esc\\tape\"\n",
+           "a: 'unclosed\n",
+           "a: [1,\n  2]\n",
+           "a: [1, 2,]\n",
+           "a: {b}\n",
+           "a: [b: c]\n",
+           "a: {b: }\n",
+           "a: [b:]\n",
+           "a: !!str 1\n",
+           "a: !<tag:x> 1\n",
+           "a: !Ref\n",
+           "? a\n: b\n",
+           "a:\n-\n- b\n",
+           "- - a\n",
+           "a: 1\n---\nb: 2\n",
+           "a: 1\n...\n",
+           "%YAML 1.1\n---\na: 1\n",
+           "a:\tb\n",
+           "a: b\r\n",
+           "a: \xC3\xA9\n",
+           "a: b: c\n",
+           "a: 'x'#c\n",
+           "a: 1\n  b: 2\n",
+           "a: 1\n- b\n",
+           "a: 1\nb: 2\na: 3\n",  // a duplicate key: libyaml's reading reports it
+           "null: 1\n",           // a null key: refused (LF0007) there too
+       }) {
+    INFO(text);
+    CHECK_FALSE(detail::load_yaml_fast(text, "f.yaml"));
+  }
+  // Above the key length libyaml allows (1,024) and the depth limit: left to libyaml's reading.
+  CHECK_FALSE(detail::load_yaml_fast(std::string(1500, 'k') + ": 1\n", "f.yaml"));
+  std::string deep = "a: ";
+  for (int i = 0; i < 70; ++i) deep += "[";
+  for (int i = 0; i < 70; ++i) deep += "]";
+  CHECK_FALSE(detail::load_yaml_fast(deep + "\n", "f.yaml"));
+  CHECK(lftest::lines(load_yaml(deep + "\n", "f.yaml").diagnostics) ==
+        V{"f.yaml:1:67: error: the document nests deeper than 64 levels, above lambdaform's "
+          "limit [LF0006]"});
 }
