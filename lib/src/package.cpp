@@ -2,6 +2,7 @@
 // field that could vary between runs or machines is fixed before it is closed.
 #include "lambdaform/package.hpp"
 
+#include <dlfcn.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -308,74 +309,141 @@ bool read_all(const fs::path& p, std::string& out) {
   return !in.bad();
 }
 
-struct SourceDeleter {
-  void operator()(zip_source_t* s) const { zip_source_free(s); }
-};
+// libzip is opened when an archive is written, not linked: a process that writes none (every
+// `render` of a spec without `package:` code) never maps libzip and what it needs (libcrypto,
+// zlib, libbz2), which took 40% of the process start on a slow machine (bench/README.md).
+// RTLD_NODELETE keeps it mapped after dlclose, so the next archive does not load it again.
+// clang-format off
+#define LF_LIBZIP_FUNCTIONS(X) \
+  X(zip_error_init) \
+  X(zip_error_fini) \
+  X(zip_error_strerror) \
+  X(zip_source_buffer_create) \
+  X(zip_source_keep) \
+  X(zip_source_free) \
+  X(zip_open_from_source) \
+  X(zip_strerror) \
+  X(zip_discard) \
+  X(zip_source_buffer) \
+  X(zip_file_add) \
+  X(zip_file_set_dostime) \
+  X(zip_file_set_external_attributes) \
+  X(zip_set_file_compression) \
+  X(zip_file_extra_field_delete) \
+  X(zip_close) \
+  X(zip_stat_init) \
+  X(zip_source_stat) \
+  X(zip_source_open) \
+  X(zip_source_read) \
+  X(zip_source_close)
+// clang-format on
 
-std::string zip_error_text(zip_error_t* e) {
-  return zip_error_strerror(e);
-}
+class LibZip {
+ public:
+  // libzip's ABI has been 4 since libzip 1.0 (Debian 12: libzip4).
+  static constexpr const char* kSoname = "libzip.so.4";
+
+  LibZip() : handle_(dlopen(kSoname, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)) {
+    if (!handle_) {
+      error_ = fmt::format("cannot load libzip: {}", dlerror());
+      return;
+    }
+#define LF_LIBZIP_RESOLVE(name)                                      \
+  name = reinterpret_cast<decltype(&::name)>(dlsym(handle_, #name)); \
+  if (!name && error_.empty())                                       \
+    error_ = "cannot load libzip: no " #name " in " + std::string(kSoname);
+    LF_LIBZIP_FUNCTIONS(LF_LIBZIP_RESOLVE)
+#undef LF_LIBZIP_RESOLVE
+  }
+  ~LibZip() {
+    if (handle_) dlclose(handle_);
+  }
+  LibZip(const LibZip&) = delete;
+  LibZip& operator=(const LibZip&) = delete;
+
+  /// Empty when every function was found.
+  const std::string& error() const {
+    return error_;
+  }
+
+#define LF_LIBZIP_MEMBER(name) decltype(&::name) name = nullptr;
+  LF_LIBZIP_FUNCTIONS(LF_LIBZIP_MEMBER)
+#undef LF_LIBZIP_MEMBER
+
+ private:
+  void* handle_;
+  std::string error_;
+};
 
 // Writes the archive into memory. Returns false with `error` set on failure.
 bool write_zip(const std::vector<Collected>& files, const std::vector<std::string>& data,
                std::string& zip, std::string& error) {
-  zip_error_t err;
-  zip_error_init(&err);
-  std::unique_ptr<zip_source_t, SourceDeleter> out(zip_source_buffer_create(nullptr, 0, 0, &err));
-  if (!out) {
-    error = zip_error_text(&err);
-    zip_error_fini(&err);
+  const LibZip z;
+  if (!z.error().empty()) {
+    error = z.error();
     return false;
   }
-  zip_source_keep(out.get());  // stays alive after zip_close, to be read back
-  zip_t* za = zip_open_from_source(out.get(), ZIP_TRUNCATE, &err);
+  auto free_source = [&z](zip_source_t* s) { z.zip_source_free(s); };
+  zip_error_t err;
+  z.zip_error_init(&err);
+  std::unique_ptr<zip_source_t, decltype(free_source)> out(
+      z.zip_source_buffer_create(nullptr, 0, 0, &err), free_source);
+  if (!out) {
+    error = z.zip_error_strerror(&err);
+    z.zip_error_fini(&err);
+    return false;
+  }
+  z.zip_source_keep(out.get());  // stays alive after zip_close, to be read back
+  zip_t* za = z.zip_open_from_source(out.get(), ZIP_TRUNCATE, &err);
   if (!za) {
-    error = zip_error_text(&err);
-    zip_error_fini(&err);
-    zip_source_free(out.get());  // the reference zip_open_from_source did not take
+    error = z.zip_error_strerror(&err);
+    z.zip_error_fini(&err);
+    z.zip_source_free(out.get());  // the reference zip_open_from_source did not take
     return false;
   }
   auto fail = [&](const std::string& what) {
-    error = what + ": " + zip_strerror(za);
-    zip_discard(za);
+    error = what + ": " + z.zip_strerror(za);
+    z.zip_discard(za);
     return false;
   };
   // DOS date and time of 1980-01-01 00:00:00: ((1980 - 1980) << 9) | (1 << 5) | 1, and 0.
   constexpr zip_uint16_t kDosDate = (0u << 9) | (1u << 5) | 1u, kDosTime = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    zip_source_t* src = zip_source_buffer(za, data[i].data(), data[i].size(), 0);
+    zip_source_t* src = z.zip_source_buffer(za, data[i].data(), data[i].size(), 0);
     if (!src) return fail("cannot add " + files[i].path);
-    zip_int64_t idx = zip_file_add(za, files[i].path.c_str(), src, ZIP_FL_ENC_UTF_8);
+    zip_int64_t idx = z.zip_file_add(za, files[i].path.c_str(), src, ZIP_FL_ENC_UTF_8);
     if (idx < 0) {
-      zip_source_free(src);
+      z.zip_source_free(src);
       return fail("cannot add " + files[i].path);
     }
     const auto u = static_cast<zip_uint64_t>(idx);
     const zip_uint32_t mode = 0100000u | (files[i].executable ? 0755u : 0644u);  // S_IFREG | perms
-    if (zip_file_set_dostime(za, u, kDosTime, kDosDate, 0) != 0 ||
-        zip_file_set_external_attributes(za, u, 0, ZIP_OPSYS_UNIX, mode << 16) != 0 ||
-        zip_set_file_compression(za, u, ZIP_CM_DEFLATE, 9) != 0 ||
-        zip_file_extra_field_delete(za, u, ZIP_EXTRA_FIELD_ALL, ZIP_FL_CENTRAL | ZIP_FL_LOCAL) != 0)
+    if (z.zip_file_set_dostime(za, u, kDosTime, kDosDate, 0) != 0 ||
+        z.zip_file_set_external_attributes(za, u, 0, ZIP_OPSYS_UNIX, mode << 16) != 0 ||
+        z.zip_set_file_compression(za, u, ZIP_CM_DEFLATE, 9) != 0 ||
+        z.zip_file_extra_field_delete(za, u, ZIP_EXTRA_FIELD_ALL, ZIP_FL_CENTRAL | ZIP_FL_LOCAL) !=
+            0)
       return fail("cannot set the attributes of " + files[i].path);
   }
-  if (zip_close(za) != 0) return fail("cannot write the archive");
+  if (z.zip_close(za) != 0) return fail("cannot write the archive");
   // Read the finished archive back out of the memory source.
   zip_stat_t st;
-  zip_stat_init(&st);
-  if (zip_source_stat(out.get(), &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
-      zip_source_open(out.get()) != 0) {
+  z.zip_stat_init(&st);
+  if (z.zip_source_stat(out.get(), &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+      z.zip_source_open(out.get()) != 0) {
     error = "cannot read the archive back";
     return false;
   }
   zip.resize(static_cast<std::size_t>(st.size));
-  zip_int64_t n = zip_source_read(out.get(), zip.data(), zip.size());
-  zip_source_close(out.get());
+  zip_int64_t n = z.zip_source_read(out.get(), zip.data(), zip.size());
+  z.zip_source_close(out.get());
   if (n < 0 || static_cast<zip_uint64_t>(n) != st.size) {
     error = "cannot read the archive back";
     return false;
   }
   return true;
 }
+#undef LF_LIBZIP_FUNCTIONS
 
 }  // namespace
 

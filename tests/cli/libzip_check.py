@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""libzip is loaded when a zip is written, not at start (lib/src/package.cpp).
+
+A render of a spec without `package:` code must not load libzip (nor libcrypto, zlib and
+libbz2, which libzip needs): they took 40% of the process start on a slow machine
+(bench/README.md). A render of a spec with `package:` code loads it, and writes the template.
+The dynamic linker's own log (LD_DEBUG=files) says which files a process loaded.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def loaded_files(cli, spec, out):
+    env = dict(os.environ, LD_DEBUG="files")
+    p = subprocess.run([cli, "render", spec, "-o", out], env=env, capture_output=True, text=True)
+    names = set()
+    for line in p.stderr.splitlines():
+        # "     12345:\tfile=libzip.so.4 [0];  dynamically loaded by ..."
+        if "file=" in line:
+            names.add(line.split("file=", 1)[1].split()[0])
+    return p.returncode, names
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--templates", required=True)
+    args = ap.parse_args()
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "t.yaml")
+        rc, names = loaded_files(args.cli, os.path.join(args.templates, "s3-code", "stack.yaml"), out)
+        if rc != 0 or not os.path.exists(out):
+            failures.append(f"render of s3-code failed (exit {rc})")
+        if "libc.so.6" not in names:
+            failures.append(f"LD_DEBUG=files printed no loaded files: {sorted(names)}")
+        for lib in ("libzip.so.4", "libcrypto.so.3", "libbz2.so.1.0"):
+            if lib in names:
+                failures.append(f"render without package: code loaded {lib}")
+        os.remove(out)
+        rc, names = loaded_files(args.cli, os.path.join(args.templates, "packaged", "stack.yaml"), out)
+        if rc != 0 or not os.path.exists(out):
+            failures.append(f"render of packaged failed (exit {rc})")
+        if "libzip.so.4" not in names:
+            failures.append(f"render with package: code did not load libzip.so.4: {sorted(names)}")
+    for f in failures:
+        print("FAIL:", f)
+    if not failures:
+        print("libzip: not loaded for s3-code, loaded for packaged")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
