@@ -9,7 +9,7 @@
 
 int main(int argc, char** argv) {
   // Never true in the benchmark; it keeps compile_spec_file, render and their dependencies
-  // (yaml-cpp, fmt, nlohmann::json) in the binary, as they are in the CLI.
+  // (libyaml, fmt, nlohmann::json) in the binary, as they are in the CLI.
   if (argc == 3 && std::strcmp(argv[1], "--render-for-real") == 0) {
     lambdaform::SpecResult r = lambdaform::compile_spec_file(argv[2]);
     if (r.failed()) return 1;
