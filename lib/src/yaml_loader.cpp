@@ -438,12 +438,12 @@ class FastReader {
     return plain_start(q) && scan_plain(q, false).colon;
   }
 
-  // A node on one line in a flow collection.
-  void inline_node(bool flow) {
+  // A node in a flow collection.
+  void flow_node() {
     const std::size_t from = p_;
     std::string t;
     if (at(p_, '!')) t = tag();
-    node_after_tag(from, std::move(t), flow);
+    node_after_tag(from, std::move(t), true);
   }
 
   // The node after `key: ` or `- `, which may be a literal block scalar; then the line's end.
@@ -541,7 +541,7 @@ class FastReader {
       ++p_;
     } else {
       for (;;) {
-        inline_node(true);
+        flow_node();
         skip_spaces();
         if (at(p_, ']')) {
           ++p_;
@@ -566,7 +566,7 @@ class FastReader {
       for (;;) {
         key(true);
         skip_spaces();
-        inline_node(true);
+        flow_node();
         skip_spaces();
         if (at(p_, '}')) {
           ++p_;
