@@ -47,26 +47,26 @@ max_len() {
   esac
 }
 
+# Copies every example spec into a seed folder for target $1 and prints the folder.
+example_seeds() {
+  local seeds="$BUILD_DIR/seeds/$1"
+  rm -rf "$seeds" && mkdir -p "$seeds"
+  for spec in templates/*/stack.yaml; do
+    cp "$spec" "$seeds/$(basename "$(dirname "$spec")").yaml"
+  done
+  echo "$seeds"
+}
+
 extra_corpora() {
   case "$1" in
     fuzz_spec)
-      local seeds="$BUILD_DIR/seeds/fuzz_spec"
-      rm -rf "$seeds" && mkdir -p "$seeds"
-      for spec in templates/*/stack.yaml; do
-        cp "$spec" "$seeds/$(basename "$(dirname "$spec")").yaml"
-      done
-      echo "$seeds tests/spec/bad"
+      echo "$(example_seeds "$1") tests/spec/bad"
       ;;
     fuzz_yaml)
       # The example specs, the bad specs and what fuzz_spec's campaigns have grown: YAML that
       # reaches far into both readers.
-      local seeds="$BUILD_DIR/seeds/fuzz_yaml"
-      rm -rf "$seeds" && mkdir -p "$seeds"
-      for spec in templates/*/stack.yaml; do
-        cp "$spec" "$seeds/$(basename "$(dirname "$spec")").yaml"
-      done
-      echo "$seeds tests/spec/bad"
-      [ -d "$BUILD_DIR/corpus/fuzz_spec" ] && echo "$BUILD_DIR/corpus/fuzz_spec"
+      echo "$(example_seeds "$1") tests/spec/bad"
+      if [ -d "$BUILD_DIR/corpus/fuzz_spec" ]; then echo "$BUILD_DIR/corpus/fuzz_spec"; fi
       ;;
   esac
 }
