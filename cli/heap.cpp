@@ -26,10 +26,12 @@ void tune_allocator() {
 #endif
 }
 
-// Measured on the benchmark's specs (bench/README.md, session 9): the heap's high-water mark
-// is 46-49 times the spec's size (the node tree, the model, the version hashes, the YAML text)
-// above about 128 KiB of the C++ runtime's own. A spec of another shape may need less: the
-// pages populated and never used cost 0.9-1.1 us each, a fraction of the faults saved.
+// Measured on the benchmark's specs (bench/README.md): the heap's high-water mark was 46-49
+// times the spec's size (the node tree, the model, the version hashes, the YAML text) above
+// about 128 KiB of the C++ runtime's own in session 9, and 40-41 times since the loader reads
+// such specs without libyaml (session 10, massif); 48 keeps a margin. A spec of another shape
+// may need less: the pages populated and never used cost 0.9-1.1 us each, a fraction of the
+// faults saved.
 std::size_t expected_heap(std::size_t spec_bytes) {
   constexpr std::size_t kFixed = 128 << 10;
   constexpr std::size_t kPerSpecByte = 48;
