@@ -519,9 +519,9 @@ class FastReader {
 
   void node_after_tag(std::size_t from, std::string t, bool flow) {
     if (at(p_, '[')) {
-      flow_sequence(from, std::move(t));
+      flow_collection(YNode::Kind::sequence, from, std::move(t));
     } else if (at(p_, '{')) {
-      flow_mapping(from, std::move(t));
+      flow_collection(YNode::Kind::mapping, from, std::move(t));
     } else if (at(p_, '\'') || at(p_, '"')) {
       emit(from, std::move(t), false, quoted());
     } else {
@@ -533,49 +533,31 @@ class FastReader {
     }
   }
 
-  void flow_sequence(std::size_t from, std::string t) {
-    builder_.open(YNode::Kind::sequence, mark(from), std::move(t));
+  // `[a, b]` or `{k: v, ...}` on one line; p_ ends past its closing bracket.
+  void flow_collection(YNode::Kind kind, std::size_t from, std::string t) {
+    const bool mapping = kind == YNode::Kind::mapping;
+    const char close = mapping ? '}' : ']';
+    builder_.open(kind, mark(from), std::move(t));
     ++p_;
     skip_spaces();
-    if (at(p_, ']')) {
+    if (at(p_, close)) {
       ++p_;
     } else {
       for (;;) {
+        if (mapping) {
+          key(true);
+          skip_spaces();
+        }
         flow_node();
         skip_spaces();
-        if (at(p_, ']')) {
+        if (at(p_, close)) {
           ++p_;
           break;
         }
         if (!at(p_, ',')) throw Unsupported{};
         ++p_;
         skip_spaces();
-        if (at(p_, ']')) throw Unsupported{};  // a trailing comma
-      }
-    }
-    builder_.close();
-  }
-
-  void flow_mapping(std::size_t from, std::string t) {
-    builder_.open(YNode::Kind::mapping, mark(from), std::move(t));
-    ++p_;
-    skip_spaces();
-    if (at(p_, '}')) {
-      ++p_;
-    } else {
-      for (;;) {
-        key(true);
-        skip_spaces();
-        flow_node();
-        skip_spaces();
-        if (at(p_, '}')) {
-          ++p_;
-          break;
-        }
-        if (!at(p_, ',')) throw Unsupported{};
-        ++p_;
-        skip_spaces();
-        if (at(p_, '}')) throw Unsupported{};
+        if (at(p_, close)) throw Unsupported{};  // a trailing comma
       }
     }
     builder_.close();
