@@ -56,7 +56,8 @@ LoadResult load_yaml_libyaml(std::string_view text, const std::string& file,
                              const LoadLimits& limits = {});
 
 /// The tree libyaml's reading gives, for a document in the subset the fast reader knows
-/// (printable ASCII; block collections; one-line plain, quoted and flow nodes; `!Name` tags);
+/// (printable ASCII; block collections; one-line plain, quoted and flow nodes; literal block
+/// scalars; `!Name` tags);
 /// nullopt for any other text, and for any text with something to refuse.
 std::optional<YNode> load_yaml_fast(std::string_view text, const std::string& file,
                                     const LoadLimits& limits = {});
