@@ -97,6 +97,14 @@ def machine(build_dir):
     except OSError:
         info["os"] = platform.system()
     info["kernel"] = platform.release()
+    # The CLI asks for transparent huge pages for its heap (cli/heap.cpp): the mode decides
+    # whether it gets them, and moves the whole-process figures.
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            mode = f.read()
+        info["thp"] = mode[mode.index("[") + 1:mode.index("]")]
+    except (OSError, ValueError):
+        info["thp"] = "?"
     cxx = None
     cache = os.path.join(build_dir, "CMakeCache.txt")
     if os.path.isfile(cache):
@@ -305,7 +313,8 @@ def evaluate(fig, wp, peers):
 def markdown(info, fig, gctx, wp, peers, load_before, load_after, args):
     L = []
     L.append(f"Run of {info['date_utc']} on {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, "
-             f"{info['os']} (kernel {info['kernel']}); {info.get('compiler', '?')}, "
+             f"{info['os']} (kernel {info['kernel']}, transparent huge pages: {info.get('thp', '?')}); "
+             f"{info.get('compiler', '?')}, "
              f"{info.get('build_type', '?')}; lambdaform {info.get('commit', '?')}. "
              f"Load average (1 min) {load_before[0]:.2f} before, {load_after[0]:.2f} after"
              f"{' (other work was running: figures are noisy)' if max(load_before[0], load_after[0]) > 1.0 else ''}.")

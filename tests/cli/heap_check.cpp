@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "heap.hpp"
 
@@ -38,6 +39,57 @@ std::size_t resident_pages(void* p, std::size_t bytes, std::size_t& pages) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < pages; ++i) n += in[i] & 1;
   return n;
+}
+
+// A /proc file's text, read with system calls into a static buffer (allocates nothing).
+const char* read_proc(const char* path) {
+  static char text[1 << 20];
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  std::size_t n = 0;
+  if (fd >= 0) {
+    ssize_t got = 0;
+    while (n < sizeof text - 1 && (got = ::read(fd, text + n, sizeof text - 1 - n)) > 0)
+      n += static_cast<std::size_t>(got);
+    ::close(fd);
+  }
+  text[n] = '\0';
+  return text;
+}
+
+// The "NAME value" field of /proc/vmstat, or ~0 when it is not there.
+unsigned long long vmstat(const char* name) {
+  const char* text = read_proc("/proc/vmstat");
+  const std::size_t len = std::strlen(name);
+  for (const char* line = text; *line != '\0';) {
+    if (std::strncmp(line, name, len) == 0 && line[len] == ' ')
+      return std::strtoull(line + len + 1, nullptr, 10);
+    const char* next = std::strchr(line, '\n');
+    if (!next) break;
+    line = next + 1;
+  }
+  return ~0ull;
+}
+
+// The AnonHugePages figure (kB) of the mapping that holds `p`, from /proc/self/smaps; ~0 when
+// the mapping or the figure is not found.
+unsigned long long anon_huge_kb(const void* p) {
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  const char* text = read_proc("/proc/self/smaps");
+  bool inside = false;
+  for (const char* line = text; *line != '\0';) {
+    char* end = nullptr;
+    const unsigned long long lo = std::strtoull(line, &end, 16);
+    if (end != line && *end == '-') {
+      const unsigned long long hi = std::strtoull(end + 1, nullptr, 16);
+      inside = lo <= at && at < hi;
+    } else if (inside && std::strncmp(line, "AnonHugePages:", 14) == 0) {
+      return std::strtoull(line + 14, nullptr, 10);
+    }
+    const char* next = std::strchr(line, '\n');
+    if (!next) break;
+    line = next + 1;
+  }
+  return ~0ull;
 }
 
 int fail(const char* what, std::size_t resident, std::size_t pages) {
@@ -106,16 +158,48 @@ int main() {
 
   // The control block went back to the top of the heap, untouched: prefault_heap_for populates
   // it (the spec is at the limit) and the next block is carved from the same place.
+  // Where the kernel hands out transparent huge pages, the next block starts on a huge-page
+  // boundary (the spacer below it is kept) and its mapping holds huge pages. Everything is
+  // measured before the block is freed.
+  const std::size_t huge = transparent_huge_page_size();
+  const unsigned long long fallbacks = vmstat("thp_fault_fallback");
   prefault_heap_for(path, spec_bytes);
   ::unlink(path);
   void* warm = std::malloc(kBlock);
   const std::size_t warm_resident = resident_pages(warm, kBlock, pages);
+  const auto offset = reinterpret_cast<std::uintptr_t>(warm) & (huge - 1);
+  const unsigned long long huge_kb = huge ? anon_huge_kb(warm) : 0;
   std::free(warm);
   if (warm_resident != pages) return fail("after prefault_heap_for", warm_resident, pages);
   std::printf(
       "heap_check: fresh block %zu of %zu pages resident, after a refused spec %zu, after "
       "prefault_heap_for %zu\n",
       cold_resident, pages, refused_resident, warm_resident);
+  if (huge == 0) {
+    std::puts("heap_check: no transparent huge pages here (mode never): small pages");
+    return 0;
+  }
+  if (offset != 0) {
+    std::fprintf(stderr,
+                 "heap_check: the block after prefault_heap_for is %zu bytes past a %zu-byte "
+                 "huge-page boundary\n",
+                 static_cast<std::size_t>(offset), huge);
+    return 1;
+  }
+  if (huge_kb == 0 && vmstat("thp_fault_fallback") != fallbacks) {
+    std::puts("heap_check: the kernel had no huge page free (thp_fault_fallback grew)");
+    return 0;
+  }
+  // expected_heap is 12.1 MiB here: 7 huge pages of 2 MiB. The control blocks above moved the
+  // top chunk's header into one of those ranges (a small page touched before the advice), and
+  // that range stays in small pages; a render's heap has no such page.
+  if (huge_kb == ~0ull || huge_kb < 12 * 1024) {
+    std::fprintf(stderr, "heap_check: the heap's mapping holds %llu kB of huge pages, not 12 MiB\n",
+                 huge_kb);
+    return 1;
+  }
+  std::printf("heap_check: the block starts on a huge-page boundary; %llu kB of huge pages\n",
+              huge_kb);
   return 0;
 }
 
