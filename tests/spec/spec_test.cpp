@@ -1,4 +1,9 @@
+#include <unistd.h>
 #include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "support.hpp"
 
@@ -306,6 +311,56 @@ TEST_CASE("Spec: a missing file and a directory are unreadable", "[spec]") {
   CHECK(lftest::lines(r.diagnostics) == V{"/nonexistent/stack.yaml:1:1: error: cannot read the "
                                           "spec: no such file or no permission [LF0009]"});
   CHECK(compile_spec_file("/tmp").unreadable);
+}
+
+TEST_CASE("Spec: compile_spec_file reads a file at the size limit whole and refuses one byte more",
+          "[spec][file]") {
+  // A regular file is read in one read of its size + 1: the last byte of a spec at the limit
+  // must be there (a comment padded to the limit), and a byte more must be seen.
+  std::string dir = (std::filesystem::temp_directory_path() / "lf-spec-test-XXXXXX").string();
+  REQUIRE(::mkdtemp(dir.data()));
+  const std::string path = dir + "/stack.yaml";
+  SpecOptions o;
+  o.max_spec_bytes = kMinimal.size() + 40;
+  const std::string at_limit = kMinimal + "#" + std::string(38, 'x') + "\n";
+  REQUIRE(at_limit.size() == o.max_spec_bytes);
+  std::ofstream(path, std::ios::binary) << at_limit;
+  auto r = compile_spec_file(path, o);
+  CHECK(lftest::lines(r.diagnostics).empty());
+  CHECK(r.source == at_limit);
+  CHECK(r.tmpl);
+  std::ofstream(path, std::ios::binary) << at_limit << "\n";
+  r = compile_spec_file(path, o);
+  CHECK_FALSE(r.tmpl);
+  CHECK(lftest::lines(r.diagnostics).size() == 1);
+  CHECK(lftest::lines(r.diagnostics).at(0).find("[LF0006]") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Spec: compile_spec_file reads a pipe in steps, as the same text from a file",
+          "[spec][file]") {
+  // Not a regular file: no size to read at once. 200 KiB through a pipe (64 KiB steps, the
+  // writer blocking on a full pipe) gives the template the same text gives.
+  std::string text = kMinimal;
+  while (text.size() < (200u << 10)) text += "# " + std::string(98, 'p') + "\n";
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  std::thread writer([&] {
+    std::size_t at = 0;
+    while (at < text.size()) {
+      const ssize_t n = ::write(fds[1], text.data() + at, text.size() - at);
+      if (n <= 0) break;
+      at += static_cast<std::size_t>(n);
+    }
+    ::close(fds[1]);
+  });
+  const auto r = compile_spec_file("/proc/self/fd/" + std::to_string(fds[0]));
+  writer.join();
+  ::close(fds[0]);
+  CHECK(lftest::lines(r.diagnostics).empty());
+  CHECK(r.source == text);
+  REQUIRE(r.tmpl);
+  CHECK(r.yaml == compile(text).yaml);
 }
 
 TEST_CASE("Spec: an integer with a leading zero is refused as ambiguous", "[spec]") {
