@@ -25,9 +25,9 @@ std::size_t transparent_huge_page_size();
 /// in as usual).
 void prefault_heap(std::size_t bytes, std::size_t huge_page = 0);
 
-/// prefault_heap(expected_heap(size of the file at `spec_path`), transparent_huge_page_size());
-/// nothing when it cannot be read or is larger than `max_spec_bytes` (the compiler refuses it
-/// unread).
+/// prefault_heap(expected_heap(size of the file at `spec_path`)), with the huge-page size when
+/// that heap is 512 KiB or more; nothing when the file cannot be read or is larger than
+/// `max_spec_bytes` (the compiler refuses it unread).
 void prefault_heap_for(const std::string& spec_path, std::size_t max_spec_bytes);
 
 }  // namespace lambdaform::cli

@@ -1,9 +1,11 @@
 // The CLI's heap preparation (cli/heap.cpp), in a process of its own so that the heap it looks
 // at is fresh: a block carved from heap the allocator has just grown is not resident, nor after
 // prefault_heap_for a spec above the size limit, a folder or a missing file; after
-// prefault_heap_for a spec at the limit it is. Exits 0 when that holds, 1 with the figures when
-// not, 77 (skipped) when another allocator than glibc's sits under malloc (sanitizers), the
-// kernel cannot populate, or fresh heap is resident already (nothing to tell apart).
+// prefault_heap_for a spec at the limit it is, and where the kernel gives transparent huge pages
+// it starts on a huge-page boundary inside huge pages. Exits 0 when that holds, 1 with the
+// figures when not, 77 (skipped) when another allocator than glibc's sits under malloc
+// (sanitizers), the kernel cannot populate, or fresh heap is resident already (nothing to tell
+// apart).
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -157,7 +159,7 @@ int main() {
   }
 
   // The control block went back to the top of the heap, untouched: prefault_heap_for populates
-  // it (the spec is at the limit) and the next block is carved from the same place.
+  // the heap's next pages (the spec is at the limit) and the next block is carved from them.
   // Where the kernel hands out transparent huge pages, the next block starts on a huge-page
   // boundary (the spacer below it is kept) and its mapping holds huge pages. Everything is
   // measured before the block is freed.
