@@ -43,6 +43,10 @@ std::size_t expected_heap(std::size_t spec_bytes) {
 
 namespace {
 
+// The largest huge page asked for: 64 KiB-page kernels have 512 MiB huge pages, far more than a
+// render's heap. Huge pages are taken for a heap of at least a quarter of one.
+constexpr std::size_t kLargestHugePage = 2u << 20;
+
 #if defined(__linux__)
 // The first line of a small sysfs file, read with system calls only: a FILE would be allocated
 // on the heap being prepared. Empty when it cannot be read.
@@ -70,9 +74,7 @@ std::size_t transparent_huge_page_size() {
     return 0;
   char* end = nullptr;
   const unsigned long long size = std::strtoull(buf, &end, 10);
-  // A power of two no larger than 2 MiB: 64 KiB-page kernels have 512 MiB huge pages, far more
-  // than a render's heap.
-  if (end == buf || size == 0 || (size & (size - 1)) != 0 || size > (2u << 20)) return 0;
+  if (end == buf || size == 0 || (size & (size - 1)) != 0 || size > kLargestHugePage) return 0;
   return static_cast<std::size_t>(size);
 #else
   return 0;
@@ -84,7 +86,7 @@ void prefault_heap(std::size_t bytes, std::size_t huge_page) {
   // One block of `bytes` comes from the top of the heap (tune_allocator keeps it off mmap);
   // freed, it merges back into the top, where the allocations that follow are carved from.
   // Nothing may be allocated in between. Measured: a first-touch page fault took 1.4 us on one
-  // 2-core machine and 10-11 us on another (a virtual machine with shadow page tables);
+  // 2-core machine and 10-11 us on another (a paravirtualized virtual machine);
   // populated in one call a page took 1.1 us and 5.6 us (0.9 us in the call, 4.7 us at the
   // first touch: the host's share). On the second machine a 2 MiB transparent huge page took
   // 0.15-0.3 us for each 4 KiB of it (bench/README.md, session 11).
@@ -136,9 +138,9 @@ void prefault_heap_for(const std::string& spec_path, std::size_t max_spec_bytes)
       static_cast<std::uintmax_t>(st.st_size) > max_spec_bytes)
     return;
   const std::size_t bytes = expected_heap(static_cast<std::size_t>(st.st_size));
-  // Below a quarter of the largest huge page prefault_heap takes (2 MiB) small pages do: the
-  // two sysfs reads are skipped for the common small spec.
-  prefault_heap(bytes, bytes >= (512u << 10) ? transparent_huge_page_size() : 0);
+  // Below a quarter of the largest huge page small pages do: the two sysfs reads are skipped for
+  // the common small spec.
+  prefault_heap(bytes, bytes >= kLargestHugePage / 4 ? transparent_huge_page_size() : 0);
 }
 
 }  // namespace lambdaform::cli
