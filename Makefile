@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 DEBIAN_PACKAGES := cmake make g++ pkg-config libyaml-cpp-dev nlohmann-json3-dev libfmt-dev \
-                   libcxxopts-dev catch2 python3 python3-yaml libzip-dev libyaml-dev valgrind strace
+                   catch2 python3 python3-yaml libzip-dev libyaml-dev valgrind strace
 # make fuzz: clang with libFuzzer and the sanitizer runtimes.
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 SAN_BUILD ?= build-asan

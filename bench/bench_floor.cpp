@@ -2,8 +2,9 @@
 // `lambdaform` CLI (the static library and its shared dependencies, same compiler flags), so
 // that it pays the same loader, relocation and static-initialisation costs. The library code is
 // referenced, so the linker keeps it, but never runs.
+#include <cstdio>
 #include <cstring>
-#include <iostream>
+#include <string>
 
 #include <lambdaform/lambdaform.hpp>
 
@@ -13,7 +14,9 @@ int main(int argc, char** argv) {
   if (argc == 3 && std::strcmp(argv[1], "--render-for-real") == 0) {
     lambdaform::SpecResult r = lambdaform::compile_spec_file(argv[2]);
     if (r.failed()) return 1;
-    std::cout << lambdaform::render(*r.tmpl) << lambdaform::version() << "\n";
+    // C stdio as in the CLI, which has no <iostream> (its static initialisation would run here).
+    const std::string out = lambdaform::render(*r.tmpl) + std::string(lambdaform::version());
+    std::fwrite(out.data(), 1, out.size(), stdout);
   }
   return 0;
 }

@@ -1,7 +1,6 @@
 // The CI and deploy subcommands: diff, deploy-command, package. The work is in the library
 // (review.hpp, deploy.hpp, package.hpp); these only read files, print and pick exit codes.
 #include <filesystem>
-#include <iostream>
 
 #include <fmt/format.h>
 #include <lambdaform/lambdaform.hpp>
@@ -39,7 +38,7 @@ const Json* resource_properties(const Json& tree, const std::string& id) {
 }  // namespace
 
 int diff(int argc, char** argv) {
-  cxxopts::Options o(
+  Options o(
       "lambdaform diff",
       "Summarise OLD → NEW (two rendered templates, e.g. the committed one and a fresh render) "
       "for a pull-request comment: IAM changes first, replacements, resources added, removed and "
@@ -47,13 +46,12 @@ int diff(int argc, char** argv) {
       "An empty file is an empty template (a new stack). Exit 0 when nothing changed, 1 "
       "otherwise, 2 when a template cannot be read.\n"
       "usage: lambdaform diff OLD NEW [--format markdown|json]");
-  o.add_options()("format", "markdown (default) or json", cxxopts::value<std::string>());
-  Parsed p;
+  o.add({"format", 0, Takes::value, "markdown (default) or json", "FORMAT"});
+  Args p;
   if (auto rc = parse(o, argc, argv, 2, p)) return *rc;
-  const std::string format =
-      p.args.count("format") ? p.args["format"].as<std::string>() : "markdown";
+  const std::string format = p.value("format", "markdown");
   if (format != "markdown" && format != "json") {
-    std::cerr << "lambdaform: --format takes markdown or json, not '" << format << "'\n";
+    print_err("lambdaform: --format takes markdown or json, not '" + format + "'\n");
     return ExitCode::kUsage;
   }
   std::string old_text, new_text;
@@ -63,14 +61,14 @@ int diff(int argc, char** argv) {
   if (!new_tree) return ExitCode::kUsage;
   Review r = review(*old_tree, *new_tree);
   if (format == "json")
-    std::cout << review_to_json(r).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    print_out(review_to_json(r).dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   else
-    std::cout << format_review_markdown(r);
+    print_out(format_review_markdown(r));
   return r.changed() ? ExitCode::kFindings : ExitCode::kOk;
 }
 
 int deploy_command(int argc, char** argv) {
-  cxxopts::Options o(
+  Options o(
       "lambdaform deploy-command",
       "Print the exact, shell-safe `aws cloudformation deploy` command for SPEC's rendered "
       "template: stack name, capabilities inferred from the template, --parameter-overrides for "
@@ -78,27 +76,28 @@ int deploy_command(int argc, char** argv) {
       "when the template is over 51,200 bytes.\n"
       "usage: lambdaform deploy-command SPEC [--param K=V ...] [--template FILE] [--s3-bucket B "
       "[--s3-prefix P]] [--json]");
-  o.add_options()(
-      "template",
-      "The rendered template the command deploys (default: template.yaml next to SPEC); "
-      "when it exists, its bytes decide capabilities and size",
-      cxxopts::value<std::string>())(
-      "s3-bucket", "Bucket for `aws cloudformation deploy --s3-bucket` (needed above 51,200 bytes)",
-      cxxopts::value<std::string>())("s3-prefix", "Key prefix for the uploaded template",
-                                     cxxopts::value<std::string>())(
-      "json", "Print the command as a JSON array of arguments instead of a shell line");
+  o.add({"template", 0, Takes::value,
+         "The rendered template the command deploys (default: template.yaml next to SPEC); when "
+         "it exists, its bytes decide capabilities and size",
+         "FILE"})
+      .add({"s3-bucket", 0, Takes::value,
+            "Bucket for `aws cloudformation deploy --s3-bucket` (needed above 51,200 bytes)",
+            "BUCKET"})
+      .add({"s3-prefix", 0, Takes::value, "Key prefix for the uploaded template", "PREFIX"})
+      .add({"json", 0, Takes::nothing,
+            "Print the command as a JSON array of arguments instead of a shell line"});
   add_spec_options(o);
-  Parsed p;
+  Args p;
   if (auto rc = parse(o, argc, argv, 1, p)) return *rc;
-  auto so = spec_options(p.args);
+  auto so = spec_options(p);
   if (!so) return ExitCode::kUsage;
   const std::string& spec = p.positional[0];
   SpecResult r = compile_spec_file(spec, *so);
   int rc = report(r, spec);
   if (rc != ExitCode::kOk) return rc;
 
-  const std::string file = p.args.count("template")
-                               ? p.args["template"].as<std::string>()
+  const std::string file = p.count("template")
+                               ? p.value("template")
                                : (fs::path(spec).parent_path() / "template.yaml").generic_string();
   const Format format = fs::path(file).extension() == ".json" ? Format::json : Format::yaml;
   const std::string fresh = rendered_text(r, format);
@@ -144,39 +143,38 @@ int deploy_command(int argc, char** argv) {
   in.tags = stack_tags(r.source, spec, tree, r.stack_name, tag_diags);
   for (const auto& d : tag_diags) emit(d, r.source, spec);
   if (has_errors(tag_diags)) return ExitCode::kFindings;
-  if (p.args.count("s3-bucket")) in.s3_bucket = p.args["s3-bucket"].as<std::string>();
-  if (p.args.count("s3-prefix")) in.s3_prefix = p.args["s3-prefix"].as<std::string>();
+  if (p.count("s3-bucket")) in.s3_bucket = p.value("s3-bucket");
+  if (p.count("s3-prefix")) in.s3_prefix = p.value("s3-prefix");
   DeployCommand cmd = lambdaform::deploy_command(tree, in);
   for (const auto& d : cmd.diagnostics) emit(d, {}, file);
   if (!cmd.ok()) return ExitCode::kFindings;
-  if (p.args.count("json"))
-    std::cout << Json(cmd.argv).dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+  if (p.count("json"))
+    print_out(Json(cmd.argv).dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
   else
-    std::cout << cmd.shell() << "\n";
+    print_out(cmd.shell() + "\n");
   return ExitCode::kOk;
 }
 
 int package(int argc, char** argv) {
-  cxxopts::Options o(
+  Options o(
       "lambdaform package",
       "Build the reproducible zip of every `code: {package: DIR}` of SPEC into OUTDIR (named like "
       "its S3 key, <function>-<sha256>.zip) and print the `aws s3 cp` command that uploads each "
       "to the key the rendered template references.\n"
       "usage: lambdaform package SPEC -o OUTDIR [--param K=V ...] [--json]");
-  o.add_options()("o,output", "Folder for the zips (created when missing)",
-                  cxxopts::value<std::string>())(
-      "json", "Print the commands as a JSON array of argument arrays");
+  o.add({"output", 'o', Takes::value, "Folder for the zips (created when missing)", "OUTDIR"})
+      .add({"json", 0, Takes::nothing, "Print the commands as a JSON array of argument arrays"});
   add_spec_options(o);
-  Parsed p;
+  Args p;
   if (auto rc = parse(o, argc, argv, 1, p)) return *rc;
-  auto so = spec_options(p.args);
+  auto so = spec_options(p);
   if (!so) return ExitCode::kUsage;
-  if (!p.args.count("output")) {
-    std::cerr << "lambdaform: package needs -o OUTDIR\n";
+  if (!p.count("output")) {
+    print_err("lambdaform: package needs -o OUTDIR\n");
     return ExitCode::kUsage;
   }
   const std::string& spec = p.positional[0];
-  const std::string outdir = p.args["output"].as<std::string>();
+  const std::string outdir = p.value("output");
   SpecResult r = compile_spec_file(spec, *so);
   int rc = report(r, spec);
   if (rc != ExitCode::kOk) return rc;
@@ -245,8 +243,8 @@ int package(int argc, char** argv) {
   if (has_errors(diags)) return ExitCode::kFindings;
   if (refs.empty()) {
     if (diagnostics_format() == DiagnosticsFormat::human)
-      std::cerr << "lambdaform: " << spec << " has no code: {package: DIR}; nothing to package\n";
-    if (p.args.count("json")) std::cout << "[]\n";
+      print_err("lambdaform: " + spec + " has no code: {package: DIR}; nothing to package\n");
+    if (p.count("json")) print_out("[]\n");
     return ExitCode::kOk;
   }
   std::error_code ec;
@@ -264,10 +262,10 @@ int package(int argc, char** argv) {
     argvs.push_back(argv_words);
     lines += shell_join(argv_words) + "\n";
   }
-  if (p.args.count("json"))
-    std::cout << argvs.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+  if (p.count("json"))
+    print_out(argvs.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n");
   else
-    std::cout << lines;
+    print_out(lines);
   return ExitCode::kOk;
 }
 

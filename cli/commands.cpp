@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -26,95 +26,96 @@ DiagnosticsFormat& diagnostics_format() {
   return format;
 }
 
+bool print_out(std::string_view text) {
+  return std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+}
+
+void print_err(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
 void emit(const Diagnostic& d, std::string_view source, std::string_view fallback_file) {
-  std::cerr << format_diagnostic(d, diagnostics_format(), source, fallback_file) << "\n";
+  print_err(format_diagnostic(d, diagnostics_format(), source, fallback_file) + "\n");
 }
 
 void problem(const std::string& message, const std::string& file, const char* rule) {
   if (diagnostics_format() == DiagnosticsFormat::human) {
-    std::cerr << "lambdaform: " << message << "\n";
+    print_err("lambdaform: " + message + "\n");
     return;
   }
   emit(Diagnostic{Severity::error, rule, message, "", std::nullopt}, {}, file);
 }
 
-void add_spec_options(cxxopts::Options& o) {
-  o.add_options()("param", "Parameter value K=V (becomes the parameter's Default); repeatable",
-                  cxxopts::value<std::vector<std::string>>())(
-      "allow-outside-files", "Let inline_file and package name files outside the spec's folder")(
-      "today", "Date (YYYY-MM-DD) for the runtime deprecation table; default: today",
-      cxxopts::value<std::string>());
+void add_spec_options(Options& o) {
+  o.add({"param", 0, Takes::value,
+         "Parameter value K=V (becomes the parameter's Default); repeatable", "K=V"})
+      .add({"allow-outside-files", 0, Takes::nothing,
+            "Let inline_file and package name files outside the spec's folder"})
+      .add({"today", 0, Takes::value,
+            "Date (YYYY-MM-DD) for the runtime deprecation table; default: today", "DATE"});
 }
 
-std::optional<int> parse(cxxopts::Options& o, int argc, char** argv, int want_positional,
-                         Parsed& out) {
-  o.add_options()("diagnostics-format",
-                  "How diagnostics are written to stderr: human (default), github "
-                  "(GitHub Actions workflow commands) or json (one object per line)",
-                  cxxopts::value<std::string>())("h,help", "Show this help")(
-      "positional", "", cxxopts::value<std::vector<std::string>>());
-  o.parse_positional({"positional"});
-  o.positional_help("");
-  try {
-    out.args = o.parse(argc, argv);
-  } catch (const cxxopts::exceptions::exception& e) {
-    std::cerr << "lambdaform: " << e.what() << "\n" << o.help() << "\n";
+std::optional<int> parse(Options& o, int argc, char** argv, int want_positional, Args& out) {
+  o.add({"diagnostics-format", 0, Takes::value,
+         "How diagnostics are written to stderr: human (default), github (GitHub Actions "
+         "workflow commands) or json (one object per line)",
+         "FORMAT"})
+      .add({"help", 'h', Takes::nothing, "Show this help"});
+  if (auto error = o.parse(argc, argv, out)) {
+    print_err(fmt::format("lambdaform: {}\n'{} --help' lists the options\n", *error, o.program()));
     return ExitCode::kUsage;
   }
-  if (out.args.count("diagnostics-format")) {
-    const std::string name = out.args["diagnostics-format"].as<std::string>();
+  if (out.count("diagnostics-format")) {
+    const std::string name = out.value("diagnostics-format");
     auto f = parse_diagnostics_format(name);
     if (!f) {
-      std::cerr << "lambdaform: --diagnostics-format takes human, github or json, not '" << name
-                << "'\n";
+      print_err("lambdaform: --diagnostics-format takes human, github or json, not '" + name +
+                "'\n");
       return ExitCode::kUsage;
     }
     diagnostics_format() = *f;
   }
-  if (out.args.count("help")) {
-    std::cout << o.help() << "\n";
+  if (out.count("help")) {
+    print_out(o.help());
     return ExitCode::kOk;
   }
-  if (out.args.count("positional"))
-    out.positional = out.args["positional"].as<std::vector<std::string>>();
   if (want_positional >= 0 && out.positional.size() != static_cast<std::size_t>(want_positional)) {
-    std::cerr << fmt::format("lambdaform: expected {} argument{}, got {}\n", want_positional,
-                             want_positional == 1 ? "" : "s", out.positional.size())
-              << o.help() << "\n";
+    print_err(fmt::format(
+        "lambdaform: expected {} argument{}, got {}\n'{} --help' lists the options\n",
+        want_positional, want_positional == 1 ? "" : "s", out.positional.size(), o.program()));
     return ExitCode::kUsage;
   }
   return std::nullopt;
 }
 
-std::optional<SpecOptions> spec_options(const cxxopts::ParseResult& args) {
+std::optional<SpecOptions> spec_options(const Args& args) {
   SpecOptions so;
-  if (args.count("param"))
-    for (const auto& kv : args["param"].as<std::vector<std::string>>()) {
-      auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        std::cerr << "lambdaform: --param takes KEY=VALUE, got '" << kv << "'\n";
-        return std::nullopt;
-      }
-      so.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  for (const auto& kv : args.values("param")) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      print_err("lambdaform: --param takes KEY=VALUE, got '" + kv + "'\n");
+      return std::nullopt;
     }
+    so.params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
   so.allow_files_outside_spec_dir = args.count("allow-outside-files") > 0;
-  if (args.count("today")) so.today = args["today"].as<std::string>();
+  if (args.count("today")) so.today = args.value("today");
   return so;
 }
 
 int report(const SpecResult& r, const std::string& spec_path) {
   for (const auto& line :
        format_diagnostics(r.diagnostics, diagnostics_format(), r.source, spec_path))
-    std::cerr << line << "\n";
+    print_err(line + "\n");
   if (r.unreadable) return ExitCode::kUsage;
   return r.failed() ? ExitCode::kFindings : ExitCode::kOk;
 }
 
-std::optional<Format> format_option(const cxxopts::ParseResult& args) {
-  std::string f = args.count("format") ? args["format"].as<std::string>() : "yaml";
+std::optional<Format> format_option(const Args& args) {
+  const std::string f = args.value("format", "yaml");
   if (f == "yaml") return Format::yaml;
   if (f == "json") return Format::json;
-  std::cerr << "lambdaform: --format takes yaml or json, not '" << f << "'\n";
+  print_err("lambdaform: --format takes yaml or json, not '" + f + "'\n");
   return std::nullopt;
 }
 
@@ -205,62 +206,58 @@ int render_all(const std::string& dir, const std::string& outdir, const SpecOpti
     if (fd >= 0) ::close(fd);
   }
   if (diagnostics_format() == DiagnosticsFormat::human)
-    std::cerr << fmt::format("lambdaform: rendered {} of {} spec{} into {}\n", rendered,
-                             specs.size(), specs.size() == 1 ? "" : "s", outdir);
+    print_err(fmt::format("lambdaform: rendered {} of {} spec{} into {}\n", rendered, specs.size(),
+                          specs.size() == 1 ? "" : "s", outdir));
   return worst;
 }
 
 }  // namespace
 
 int render(int argc, char** argv) {
-  cxxopts::Options o(
-      "lambdaform render",
-      "Render a stack spec into a CloudFormation template.\n"
-      "usage: lambdaform render SPEC [-o FILE] [--format yaml|json] [--param K=V ...]\n"
-      "       lambdaform render --all DIR -o OUTDIR [--format yaml|json] [--param K=V ...]\n"
-      "--all renders every stack.yaml / NAME.stack.yaml under DIR (hidden folders and "
-      "node_modules skipped) into OUTDIR/<folder>/template.yaml / NAME.template.yaml, in "
-      "parallel; a bad spec does not stop the others and the exit code is the worst result.");
-  o.add_options()(
-      "o,output",
-      "Write the template to FILE (atomically) instead of stdout; with --all, the output folder",
-      cxxopts::value<std::string>())("format", "yaml (default) or json",
-                                     cxxopts::value<std::string>())(
-      "all", "Render every spec under DIR", cxxopts::value<std::string>())(
-      "fsync",
-      "Make the written files durable (fsync; with --all one syncfs) before exiting: they then "
-      "survive a power loss, at 5-20 ms a render");
+  Options o("lambdaform render",
+            "Render a stack spec into a CloudFormation template.\n"
+            "usage: lambdaform render SPEC [-o FILE] [--format yaml|json] [--param K=V ...]\n"
+            "       lambdaform render --all DIR -o OUTDIR [--format yaml|json] [--param K=V ...]\n"
+            "--all renders every stack.yaml / NAME.stack.yaml under DIR (hidden folders and "
+            "node_modules skipped) into OUTDIR/<folder>/template.yaml / NAME.template.yaml, in "
+            "parallel; a bad spec does not stop the others and the exit code is the worst result.");
+  o.add({"output", 'o', Takes::value,
+         "Write the template to FILE (atomically) instead of stdout; with --all, the output folder",
+         "FILE"})
+      .add({"format", 0, Takes::value, "yaml (default) or json", "FORMAT"})
+      .add({"all", 0, Takes::value, "Render every spec under DIR", "DIR"})
+      .add({"fsync", 0, Takes::nothing,
+            "Make the written files durable (fsync; with --all one syncfs) before exiting: they "
+            "then survive a power loss, at 5-20 ms a render"});
   add_spec_options(o);
-  Parsed p;
+  Args p;
   const bool all = std::any_of(argv + 1, argv + argc, [](const char* a) {
     return std::strcmp(a, "--all") == 0 || std::strncmp(a, "--all=", 6) == 0;
   });
   if (auto rc = parse(o, argc, argv, all ? 0 : 1, p)) return *rc;
-  auto so = spec_options(p.args);
-  auto fmt_opt = format_option(p.args);
+  auto so = spec_options(p);
+  auto fmt_opt = format_option(p);
   if (!so || !fmt_opt) return ExitCode::kUsage;
-  const bool durable = p.args.count("fsync") > 0;
+  const bool durable = p.count("fsync") > 0;
   if (all) {
-    if (!p.args.count("output")) {
-      std::cerr << "lambdaform: render --all needs -o OUTDIR\n";
+    if (!p.count("output")) {
+      print_err("lambdaform: render --all needs -o OUTDIR\n");
       return ExitCode::kUsage;
     }
-    return render_all(p.args["all"].as<std::string>(), p.args["output"].as<std::string>(), *so,
-                      *fmt_opt, durable);
+    return render_all(p.value("all"), p.value("output"), *so, *fmt_opt, durable);
   }
   prefault_heap_for(p.positional[0], so->max_spec_bytes);
   SpecResult r = compile_spec_file(p.positional[0], *so);
   int rc = report(r, p.positional[0]);
   if (rc != ExitCode::kOk) return rc;
   std::string out = rendered_text(r, *fmt_opt);
-  if (!p.args.count("output")) {
-    std::cout << out;
-    std::cout.flush();
+  if (!p.count("output")) {
+    const bool written = print_out(out) && std::fflush(stdout) == 0;
     keep_until_exit(std::move(r));
-    return std::cout ? ExitCode::kOk : ExitCode::kUsage;
+    return written ? ExitCode::kOk : ExitCode::kUsage;
   }
   std::string error;
-  const std::string target = p.args["output"].as<std::string>();
+  const std::string target = p.value("output");
   if (!write_file_atomic(target, out, error, durable)) {
     problem(error, target);
     return ExitCode::kUsage;
@@ -270,13 +267,13 @@ int render(int argc, char** argv) {
 }
 
 int validate(int argc, char** argv) {
-  cxxopts::Options o("lambdaform validate",
-                     "Report every problem in a stack spec; exit 0 when there are no errors.\n"
-                     "usage: lambdaform validate SPEC [--param K=V ...]");
+  Options o("lambdaform validate",
+            "Report every problem in a stack spec; exit 0 when there are no errors.\n"
+            "usage: lambdaform validate SPEC [--param K=V ...]");
   add_spec_options(o);
-  Parsed p;
+  Args p;
   if (auto rc = parse(o, argc, argv, 1, p)) return *rc;
-  auto so = spec_options(p.args);
+  auto so = spec_options(p);
   if (!so) return ExitCode::kUsage;
   prefault_heap_for(p.positional[0], so->max_spec_bytes);
   SpecResult r = compile_spec_file(p.positional[0], *so);
@@ -286,16 +283,15 @@ int validate(int argc, char** argv) {
 }
 
 int check(int argc, char** argv) {
-  cxxopts::Options o(
-      "lambdaform check",
-      "Exit 0 when FILE is exactly what render would write now, 1 with a diff when not.\n"
-      "usage: lambdaform check SPEC FILE [--format yaml|json] [--param K=V ...]");
-  o.add_options()("format", "yaml (default) or json", cxxopts::value<std::string>());
+  Options o("lambdaform check",
+            "Exit 0 when FILE is exactly what render would write now, 1 with a diff when not.\n"
+            "usage: lambdaform check SPEC FILE [--format yaml|json] [--param K=V ...]");
+  o.add({"format", 0, Takes::value, "yaml (default) or json", "FORMAT"});
   add_spec_options(o);
-  Parsed p;
+  Args p;
   if (auto rc = parse(o, argc, argv, 2, p)) return *rc;
-  auto so = spec_options(p.args);
-  auto fmt_opt = format_option(p.args);
+  auto so = spec_options(p);
+  auto fmt_opt = format_option(p);
   if (!so || !fmt_opt) return ExitCode::kUsage;
   prefault_heap_for(p.positional[0], so->max_spec_bytes);
   SpecResult r = compile_spec_file(p.positional[0], *so);
@@ -306,29 +302,28 @@ int check(int argc, char** argv) {
   if (!read_file(file, committed)) return ExitCode::kUsage;
   std::string fresh = rendered_text(r, *fmt_opt);
   if (fresh == committed) return ExitCode::kOk;
-  std::cout << unified_diff(committed, fresh, file, "lambdaform render " + p.positional[0]);
+  print_out(unified_diff(committed, fresh, file, "lambdaform render " + p.positional[0]));
   const std::string message = fmt::format(
       "{} is not what `lambdaform render {}` writes now; render it again and "
       "commit the result",
       file, p.positional[0]);
   if (diagnostics_format() == DiagnosticsFormat::human)
-    std::cerr << message << "\n";
+    print_err(message + "\n");
   else
     emit(Diagnostic{Severity::error, "LF7201", message, "", std::nullopt}, {}, file);
   return ExitCode::kFindings;
 }
 
 int plan(int argc, char** argv) {
-  cxxopts::Options o(
-      "lambdaform plan",
-      "Compare a previously rendered template with a fresh render of SPEC: which functions "
-      "publish a new version and because of which version-locked properties, which aliases "
-      "move from which version to which.\n"
-      "usage: lambdaform plan OLD_TEMPLATE SPEC [--param K=V ...]");
+  Options o("lambdaform plan",
+            "Compare a previously rendered template with a fresh render of SPEC: which functions "
+            "publish a new version and because of which version-locked properties, which aliases "
+            "move from which version to which.\n"
+            "usage: lambdaform plan OLD_TEMPLATE SPEC [--param K=V ...]");
   add_spec_options(o);
-  Parsed p;
+  Args p;
   if (auto rc = parse(o, argc, argv, 2, p)) return *rc;
-  auto so = spec_options(p.args);
+  auto so = spec_options(p);
   if (!so) return ExitCode::kUsage;
   const std::string& old_file = p.positional[0];
   std::string old_text;
@@ -341,7 +336,7 @@ int plan(int argc, char** argv) {
   auto old_tree = read_template(old_text, old_file, diags);
   for (const auto& d : diags) emit(d, old_text, old_file);
   if (!old_tree) return ExitCode::kFindings;
-  std::cout << format_plan(lambdaform::plan(*old_tree, to_tree(*r.tmpl)));
+  print_out(format_plan(lambdaform::plan(*old_tree, to_tree(*r.tmpl))));
   return ExitCode::kOk;
 }
 

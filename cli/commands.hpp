@@ -34,6 +34,14 @@ int diff(int argc, char** argv);
 int deploy_command(int argc, char** argv);
 int package(int argc, char** argv);
 
+/// Writes `text` to standard output; false when it could not. C stdio, not iostreams: the CLI
+/// has no <iostream>, whose static initialisation (and the locale it builds) cost every process
+/// about 0.35 ms here (bench/README.md, session 12).
+bool print_out(std::string_view text);
+
+/// Writes `text` to standard error.
+void print_err(std::string_view text);
+
 /// The --diagnostics-format of this run (human until a subcommand parses its options).
 DiagnosticsFormat& diagnostics_format();
 

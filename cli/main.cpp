@@ -1,7 +1,6 @@
 // lambdaform: render a stack spec into a CloudFormation template. All the work is in the
 // library; this file only dispatches to a subcommand (ninja's table, bloaty's thin main).
-#include <cstring>
-#include <iostream>
+#include <string>
 
 #include <fmt/format.h>
 #include <lambdaform/lambdaform.hpp>
@@ -11,29 +10,33 @@
 #include "suggest.hpp"
 
 using lambdaform::cli::ExitCode;
+using lambdaform::cli::print_err;
+using lambdaform::cli::print_out;
 
-static void usage(std::ostream& out) {
-  out << "usage: lambdaform <command> [options]\n\ncommands:\n";
+static std::string usage() {
+  std::string out = "usage: lambdaform <command> [options]\n\ncommands:\n";
   for (const auto& c : lambdaform::cli::commands())
-    out << fmt::format("  {:<15} {}\n", c.name, c.summary);
-  out << "\n'lambdaform <command> --help' shows a command's options; every command takes\n"
-         "--diagnostics-format human|github|json.\n"
-         "exit codes: 0 ok, 1 findings or differences, 2 usage error or unreadable input\n";
+    out += fmt::format("  {:<15} {}\n", c.name, c.summary);
+  out +=
+      "\n'lambdaform <command> --help' shows a command's options; every command takes\n"
+      "--diagnostics-format human|github|json.\n"
+      "exit codes: 0 ok, 1 findings or differences, 2 usage error or unreadable input\n";
+  return out;
 }
 
 int main(int argc, char** argv) {
   lambdaform::cli::tune_allocator();
   if (argc < 2) {
-    usage(std::cerr);
+    print_err(usage());
     return ExitCode::kUsage;
   }
   std::string_view cmd = argv[1];
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-    usage(std::cout);
+    print_out(usage());
     return ExitCode::kOk;
   }
   if (cmd == "--version" || cmd == "version") {
-    std::cout << "lambdaform " << lambdaform::version() << "\n";
+    print_out("lambdaform " + std::string(lambdaform::version()) + "\n");
     return ExitCode::kOk;
   }
   std::vector<std::string> names;
@@ -42,8 +45,7 @@ int main(int argc, char** argv) {
     names.emplace_back(c.name);
   }
   std::string hint = lambdaform::detail::did_you_mean(cmd, names);
-  std::cerr << "lambdaform: unknown command '" << cmd << "'"
-            << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << "\n";
-  usage(std::cerr);
+  print_err("lambdaform: unknown command '" + std::string(cmd) + "'" +
+            (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "\n" + usage());
   return ExitCode::kUsage;
 }

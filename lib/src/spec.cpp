@@ -3,11 +3,11 @@
 #include "lambdaform/spec.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
+#include <memory>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -28,6 +28,33 @@ namespace lambdaform {
 namespace {
 
 using detail::YNode;
+
+enum class ReadResult { ok, cannot_open, cannot_read };
+
+// Reads at most `limit` bytes of the file at `path` into `out`: a regular file in one read of its
+// size + 1 (the 1 sees the end), anything else in 64 KiB steps, straight into `out` (a buffer of
+// the full limit would be zero-filled and touched for every file; a 64 KiB buffer on the stack
+// cost a render 16 first-touch page faults). C stdio, not std::ifstream: a file stream builds the
+// process's std::locale on its first use, a quarter of a millisecond of a CLI run here
+// (bench/README.md, sessions 11 and 12).
+ReadResult read_at_most(const fs::path& path, std::size_t limit, std::string& out) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!in) return ReadResult::cannot_open;
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  std::size_t step = !ec && size < limit ? static_cast<std::size_t>(size) + 1 : 65536;
+  out.clear();
+  while (out.size() < limit) {
+    const std::size_t have = out.size();
+    const std::size_t want = std::min(step, limit - have);
+    out.resize(have + want);
+    const std::size_t got = std::fread(out.data() + have, 1, want, in.get());
+    out.resize(have + got);
+    if (got < want) return std::ferror(in.get()) ? ReadResult::cannot_read : ReadResult::ok;
+    step = 65536;
+  }
+  return ReadResult::ok;
+}
 
 // The intrinsic functions a spec may use in short form (!Name).
 constexpr std::array<std::string_view, 20> kIntrinsicTags = {
@@ -1139,15 +1166,14 @@ void Compiler::code(Function& f, const YNode& n, const std::string& tpath) {
       error(*file, "LF3006", fmt::format("inline_file '{}' is a directory, not a file", *rel));
       return;
     }
-    std::ifstream in(full, std::ios::binary);
-    if (!in) {
-      error(*file, "LF3006", fmt::format("cannot read inline_file '{}': no such file", *rel));
+    std::string text;
+    const ReadResult read = read_at_most(full, options_.max_inline_file_bytes + 1, text);
+    if (read != ReadResult::ok) {
+      error(*file, "LF3006",
+            fmt::format("cannot read inline_file '{}': {}", *rel,
+                        read == ReadResult::cannot_open ? "no such file" : "read error"));
       return;
     }
-    std::string text;
-    text.resize(options_.max_inline_file_bytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
     if (text.size() > options_.max_inline_file_bytes) {
       error(*file, "LF3006",
             fmt::format("inline_file '{}' is larger than {} bytes, Lambda's inline limit; ship it "
@@ -1914,25 +1940,15 @@ SpecResult compile_spec_file(const std::string& path, const SpecOptions& options
   };
   std::error_code ec;
   if (fs::is_directory(path, ec)) return fail("this is a directory, not a spec file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot read the spec: no such file or no permission");
-  // At most max_spec_bytes + 1 bytes (compile_spec reports a bigger spec), read straight into
-  // the text: a regular file in one read of its size + 1 (the 1 sees the end), anything else in
-  // 64 KiB steps. A buffer of the full limit would be zero-filled and touched for every spec; a
-  // 64 KiB buffer on the stack cost 16 first-touch page faults (bench/README.md, session 11).
+  // At most max_spec_bytes + 1 bytes: compile_spec reports a bigger spec.
   std::string text;
-  const std::size_t limit = options.max_spec_bytes + 1;
-  const std::uintmax_t size = fs::file_size(path, ec);
-  std::size_t step = !ec && size < limit ? static_cast<std::size_t>(size) + 1 : 65536;
-  while (text.size() < limit) {
-    const std::size_t have = text.size();
-    const std::size_t want = std::min(step, limit - have);
-    text.resize(have + want);
-    in.read(text.data() + have, static_cast<std::streamsize>(want));
-    if (in.bad()) return fail("cannot read the spec");
-    text.resize(have + static_cast<std::size_t>(in.gcount()));
-    if (!in) break;
-    step = 65536;
+  switch (read_at_most(path, options.max_spec_bytes + 1, text)) {
+    case ReadResult::cannot_open:
+      return fail("cannot read the spec: no such file or no permission");
+    case ReadResult::cannot_read:
+      return fail("cannot read the spec");
+    case ReadResult::ok:
+      break;
   }
   return compile_spec(text, path, options);
 }
