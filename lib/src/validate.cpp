@@ -236,9 +236,10 @@ class RefWalker {
     if (!j.is_object()) return;
     const auto& entries = j.get_ref<const Json::object_t&>();
     if (entries.size() == 1) {
-      const std::string& key = entries.front().first;
+      const std::string& key_string = entries.front().first;
+      const std::string_view key = key_string;  // compared inline, by size first
       const Json& arg = entries.front().second;
-      at_.push_back({&key, 0});
+      at_.push_back({&key_string, 0});
       bool done = true;
       if (key == "Ref" && arg.is_string())
         ref(arg.get_ref<const std::string&>());
@@ -539,12 +540,24 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
   std::vector<std::string_view> order;
   auto check_resource = [&](const std::string& id, const Json& res) {
     const std::string path = "/Resources/" + pointer_token(id);
+    // One pass over the resource's keys (each contains() or [] is a scan of them).
+    const Json *properties = nullptr, *condition = nullptr, *depends_on = nullptr;
+    if (res.is_object())
+      for (const auto& [k, v] : res.get_ref<const Json::object_t&>()) {
+        const std::string_view key = k;
+        if (key == "Properties")
+          properties = &v;
+        else if (key == "Condition")
+          condition = &v;
+        else if (key == "DependsOn")
+          depends_on = &v;
+      }
     RefWalker w(names, sink);
-    if (res.contains("Properties")) w.walk(res["Properties"], path + "/Properties");
-    if (res.contains("Condition") && res["Condition"].is_string())
-      w.condition(res["Condition"].get<std::string>(), path + "/Condition");
-    if (res.contains("DependsOn")) {
-      const Json& d = res["DependsOn"];
+    if (properties) w.walk(*properties, path + "/Properties");
+    if (condition && condition->is_string())
+      w.condition(condition->get_ref<const std::string&>(), path + "/Condition");
+    if (depends_on) {
+      const Json& d = *depends_on;
       const Json list = d.is_array() ? d : Json::array({d});
       for (std::size_t i = 0; i < list.size(); ++i) {
         if (!list[i].is_string()) continue;

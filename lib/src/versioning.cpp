@@ -253,11 +253,16 @@ const std::vector<std::size_t>& fields_by_name() {
   return kOrder;
 }
 
-// Calls f with field number k of T's table.
+// Calls f with field number k of T's table: one call through a table of the fields' calls (a
+// fold comparing k with every index cost a canonical form fields² comparisons).
 template <class T, class F, std::size_t... I>
 void with_field(std::size_t k, F&& f, std::index_sequence<I...>) {
-  constexpr auto fields = T::fields();
-  ((k == I ? f(std::get<I>(fields)) : void()), ...);
+  using Call = void (*)(F&);
+  static constexpr Call kCalls[] = {[](F& g) {
+    constexpr auto fields = T::fields();
+    g(std::get<I>(fields));
+  }...};
+  kCalls[k](f);
 }
 template <class T, class F>
 void with_field(std::size_t k, F&& f) {

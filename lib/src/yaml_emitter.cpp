@@ -11,6 +11,7 @@
 //  - everything else is single-quoted.
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -39,6 +40,16 @@ constexpr std::array<bool, 256> kPlainChars = [] {
 bool is_plain_char(char c) {
   return kPlainChars[static_cast<unsigned char>(c)];
 }
+
+// append_string's one pass over a string: is every byte printable ASCII, and one plain_ok allows?
+constexpr std::uint8_t kPrintable = 1, kPlainByte = 2, kColon = 4;
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (std::size_t c = 0x20; c <= 0x7E; ++c)
+    t[c] = static_cast<std::uint8_t>(kPrintable | (kPlainChars[c] ? kPlainByte : 0));
+  t[':'] |= kColon;
+  return t;
+}();
 
 bool is_reserved_word(std::string_view s) {
   // YAML 1.1 booleans and nulls (case variants PyYAML and CloudFormation resolve).
@@ -207,16 +218,21 @@ void append_string(std::string& out, const std::string& raw, int indent, bool al
   // Most strings are printable ASCII on one line: nothing to decode, escape or break, so the
   // decision comes down to plain or single-quoted (a profile showed the UTF-32 round trip at 15%
   // of a 125-function render), written in place.
-  bool plain = true;  // one pass: printable ASCII, and plain_ok's per-byte checks
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const auto c = static_cast<unsigned char>(raw[i]);
-    if (c < 0x20 || c > 0x7E) {
-      all_printable_ascii = false;
-      out += write_other_string(raw, indent, allow_block, allow_indicator);
-      return;
-    }
-    plain = plain && plain_at(raw, i);
+  // One pass: the classes every byte has, and those any byte has.
+  std::uint8_t all = kPrintable | kPlainByte, any = 0;
+  for (const char c : raw) {
+    const std::uint8_t k = kByteClass[static_cast<unsigned char>(c)];
+    all &= k;
+    any |= k;
   }
+  if (!(all & kPrintable)) {
+    all_printable_ascii = false;
+    out += write_other_string(raw, indent, allow_block, allow_indicator);
+    return;
+  }
+  // plain_ok's per-byte checks: plain characters, and no ": " ("a: b" starts a mapping).
+  const bool plain =
+      (all & kPlainByte) && (!(any & kColon) || raw.find(": ") == std::string::npos);
   if (plain && plain_shape_ok(raw))
     out += raw;
   else
@@ -278,6 +294,7 @@ std::string_view short_tag(const Json& v) {
       "Fn::Length", "Fn::Not",    "Fn::Or",           "Fn::Select",
       "Fn::Split",  "Fn::Sub",    "Fn::ToJsonString", "Fn::Transform"};
   const std::string& key = v.begin().key();
+  if (key.empty() || (key[0] != 'R' && key[0] != 'C' && key[0] != 'F')) return {};
   for (auto k : kKeys)
     if (k == key) return k;
   return {};

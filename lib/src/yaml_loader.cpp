@@ -30,6 +30,12 @@ bool operator==(const YNode& a, const YNode& b) {
 namespace {
 
 // Thrown from the builder to stop parsing at the first refused construct.
+// A plain scalar that YAML resolves to null: empty, `~`, `null`, `Null`, `NULL`. Views compare
+// inline, by size first (std::string == "literal" is an out-of-line strlen + compare).
+bool is_null_word(std::string_view v) {
+  return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
+}
+
 struct Refused {
   Diagnostic diagnostic;
 };
@@ -70,7 +76,7 @@ class Builder {
     } else if (plain) {
       // An untagged plain null (`key:`, `~`, `null`) is a null node, as before: a null key is
       // refused (LF0007) rather than read as the string "null".
-      if (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL")
+      if (is_null_word(value))
         null(mark);
       else
         scalar(mark, "", std::move(value));
@@ -836,9 +842,10 @@ bool is_float(const std::string& s) {
 }  // namespace
 
 Json resolve_plain(const std::string& s) {
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
+  if (is_null_word(s)) return nullptr;
+  const std::string_view v = s;  // string_view compares inline, by size first
+  if (v == "true" || v == "True" || v == "TRUE") return true;
+  if (v == "false" || v == "False" || v == "FALSE") return false;
   char first = s[0];
   if (!((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '.')) return s;
   if (is_int(s)) {
