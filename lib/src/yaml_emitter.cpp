@@ -231,8 +231,7 @@ void append_string(std::string& out, const std::string& raw, int indent, bool al
     return;
   }
   // plain_ok's per-byte checks: plain characters, and no ": " ("a: b" starts a mapping).
-  const bool plain =
-      (all & kPlainByte) && (!(any & kColon) || raw.find(": ") == std::string::npos);
+  const bool plain = (all & kPlainByte) && (!(any & kColon) || raw.find(": ") == std::string::npos);
   if (plain && plain_shape_ok(raw))
     out += raw;
   else
