@@ -1,12 +1,17 @@
 #pragma once
 // Cross-field rules of each resource type: what a single field's Constraint cannot say.
 
+#include <cstdint>
 #include <string>
 
 #include "lambdaform/template.hpp"
 #include "reflect.hpp"
 
 namespace lambdaform::detail {
+
+/// The UTC date (YYYY-MM-DD) of `unix_seconds`, by arithmetic alone: glibc's gmtime_r and
+/// strftime set up the time zone first, which reads /etc/localtime (validate()'s default today).
+std::string utc_date(std::int64_t unix_seconds);
 
 /// What rules may look at besides the resource.
 struct RuleContext {

@@ -129,12 +129,7 @@ constexpr std::size_t kMaxResources = 500, kMaxParameters = 200, kMaxOutputs = 2
 constexpr std::size_t kInlineTemplateLimit = 51200, kTemplateLimit = 1000000;
 
 std::string today_utc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  return detail::utc_date(static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 bool alphanumeric(std::string_view s) {
@@ -496,6 +491,21 @@ void check_cycles(const std::map<std::string_view, std::set<std::string_view>>& 
 }
 
 }  // namespace
+
+std::string detail::utc_date(std::int64_t unix_seconds) {
+  // Howard Hinnant's civil_from_days on the day count (floored, for times before 1970).
+  const std::int64_t days = unix_seconds / 86400 - (unix_seconds % 86400 < 0 ? 1 : 0);
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;                                       // [0, 146096]
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const std::int64_t mp = (5 * doy + 2) / 153;                                     // [0, 11]
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+}
 
 Diagnostics validate(const Template& t, const ValidateOptions& options) {
   Diagnostics out;

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <ctime>
+
 #include "reflect.hpp"
+#include "rules.hpp"
 #include "support.hpp"
 
 using namespace lambdaform;
@@ -438,4 +441,24 @@ TEST_CASE("Template: invalid UTF-8 in a short-form GetAtt or a key is still LF10
   CHECK(std::count(ds.begin(), ds.end(),
                    "/Resources/Fn/Properties/Environment/Variables/K\xe9: error: the key is not "
                    "valid UTF-8 [LF1001]") == 1);
+}
+
+TEST_CASE("Validate: today's UTC date is computed as gmtime_r and strftime give it",
+          "[validate][today]") {
+  CHECK(detail::utc_date(0) == "1970-01-01");
+  CHECK(detail::utc_date(-1) == "1969-12-31");
+  CHECK(detail::utc_date(951782400) == "2000-02-29");  // a leap day of a century leap year
+  CHECK(detail::utc_date(4107542399) == "2100-02-28");  // 2100 is not a leap year
+  CHECK(detail::utc_date(4107542400) == "2100-03-01");
+  // Every day boundary, and a second before it, from 1900 to 2200 in steps of 3 days + 1 hour.
+  for (std::int64_t s = -2208988800; s < 7258118400; s += 3 * 86400 + 3600) {
+    for (std::int64_t t : {s, s - 1, s - s % 86400}) {
+      const std::time_t tt = static_cast<std::time_t>(t);
+      std::tm tm{};
+      REQUIRE(gmtime_r(&tt, &tm) != nullptr);
+      char buf[16];
+      std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+      REQUIRE(detail::utc_date(t) == buf);
+    }
+  }
 }
