@@ -285,14 +285,23 @@ def evaluate(fig, wp, peers):
                  status(ratio_floor <= TARGETS["floor"])))
     rss_mib = r125["rss_kb"] / 1024
     rows.append((f"N = 125 peak RSS ≤ {TARGETS['rss_mib']} MiB", f"{rss_mib:.1f} MiB", status(rss_mib <= TARGETS["rss_mib"])))
+    # Judged on the pipeline with the CLI's malloc settings when it was measured: with glibc's
+    # defaults the benchmark loop gives the heap back to the kernel between iterations once it
+    # outgrows the trim threshold (N = 125 does, N = 25 does not), and every page comes back at a
+    # fault (about 10 us each on a paravirtualized machine): a cost of the loop, not of N. A
+    # render is one iteration in a fresh process; both figures are shown.
     p25, p125 = fig.get(("Pipeline", "N", 25)), fig.get(("Pipeline", "N", 125))
-    lin = p125["cpu_s"] / p25["cpu_s"]
-    rows.append((f"linear: N = 125 ≤ {TARGETS['linear']}× N = 25 in-process (render pipeline, CPU)",
-                 f"{lin:.2f}× ({fmt_s(p125['cpu_s'])} vs {fmt_s(p25['cpu_s'])})", status(lin <= TARGETS["linear"])))
+    lin_default = p125["cpu_s"] / p25["cpu_s"]
+    default_text = f"{lin_default:.2f}× ({fmt_s(p125['cpu_s'])} vs {fmt_s(p25['cpu_s'])})"
     t25, t125 = fig.get(("PipelineCliMalloc", "N", 25)), fig.get(("PipelineCliMalloc", "N", 125))
     if t25 and t125:
-        rows[-1] = (rows[-1][0], rows[-1][1] + f"; with the CLI's malloc settings: {t125['cpu_s'] / t25['cpu_s']:.2f}× "
-                    f"({fmt_s(t125['cpu_s'])} vs {fmt_s(t25['cpu_s'])})", rows[-1][2])
+        lin = t125["cpu_s"] / t25["cpu_s"]
+        text = (f"{lin:.2f}× with the CLI's malloc settings ({fmt_s(t125['cpu_s'])} vs {fmt_s(t25['cpu_s'])}); "
+                f"glibc's defaults: {default_text}")
+    else:
+        lin, text = lin_default, default_text
+    rows.append((f"linear: N = 125 ≤ {TARGETS['linear']}× N = 25 in-process (render pipeline, CPU)", text,
+                 status(lin <= TARGETS["linear"])))
     if wp.get("instructions"):
         ins = wp["instructions"]
         rows[-1] = (rows[-1][0], rows[-1][1] + f"; instructions, whole process: {ins['render125'] / ins['render25']:.2f}×",
