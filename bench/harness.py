@@ -35,10 +35,12 @@ def check_once(argv, ok_codes=(0,), cwd=None, env=None):
     return p.stderr.decode(errors="replace")
 
 
-def _own_timer(argv, runs, warmup, cwd, env):
+def _own_timer(argv, runs, warmup, cwd, env, prepare=None):
     times, users, syss = [], [], []
     with open(os.devnull, "wb") as null:
         for i in range(warmup + runs):
+            if prepare:
+                subprocess.run(prepare, cwd=cwd, env=env, stdout=null, stderr=null)
             t0 = time.perf_counter()
             p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=null, stderr=null)
             _, _, ru = os.wait4(p.pid, 0)
@@ -51,8 +53,9 @@ def _own_timer(argv, runs, warmup, cwd, env):
     return times, users, syss
 
 
-def wall(argv, runs, warmup=1, cwd=None, env=None, ignore_failure=False):
-    """Median wall time of argv in seconds, with min, max and mean user/sys CPU."""
+def wall(argv, runs, warmup=1, cwd=None, env=None, ignore_failure=False, prepare=None):
+    """Median wall time of argv in seconds, with min, max and mean user/sys CPU. `prepare` (an
+    argv) runs before every run, untimed."""
     if HYPERFINE:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tf:
             out = tf.name
@@ -60,6 +63,8 @@ def wall(argv, runs, warmup=1, cwd=None, env=None, ignore_failure=False):
                "--export-json", out]
         if ignore_failure:
             cmd.append("-i")
+        if prepare:
+            cmd += ["--prepare", shlex.join(prepare)]
         cmd.append(shlex.join(argv))
         p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if p.returncode != 0:
@@ -71,7 +76,7 @@ def wall(argv, runs, warmup=1, cwd=None, env=None, ignore_failure=False):
         user, system = r["user"], r["system"]
         tool = "hyperfine"
     else:
-        times, users, syss = _own_timer(argv, runs, warmup, cwd, env)
+        times, users, syss = _own_timer(argv, runs, warmup, cwd, env, prepare)
         user, system = statistics.mean(users), statistics.mean(syss)
         tool = "own timer (wait4)"
     return {
@@ -105,11 +110,13 @@ def peak_rss_kb(argv, runs=5, cwd=None, env=None):
     return statistics.median(values)
 
 
-def measure(name, argv, runs, warmup=1, rss_runs=5, cwd=None, env=None, ok_codes=(0,), note=""):
+def measure(name, argv, runs, warmup=1, rss_runs=5, cwd=None, env=None, ok_codes=(0,), note="",
+            prepare=None):
     """Checks the command once, then its median wall time and median peak RSS."""
     log(f"  {name}: {shlex.join(argv)}")
     check_once(argv, ok_codes=ok_codes, cwd=cwd, env=env)
-    r = wall(argv, runs, warmup=warmup, cwd=cwd, env=env, ignore_failure=ok_codes != (0,))
+    r = wall(argv, runs, warmup=warmup, cwd=cwd, env=env, ignore_failure=ok_codes != (0,),
+             prepare=prepare)
     r["rss_kb"] = peak_rss_kb(argv, runs=rss_runs, cwd=cwd, env=env) if rss_runs else None
     r["name"] = name
     r["command"] = shlex.join(argv)

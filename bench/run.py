@@ -185,11 +185,17 @@ def whole_process(lf, floor, workload, results, quick):
     r["floor"] = harness.measure("floor (bench_floor: start and exit)", [floor], runs=runs_fast * 3, warmup=10)
     r["version"] = harness.measure("lambdaform --version", [lf, "--version"], runs=runs_fast, warmup=3)
     os.makedirs(os.path.join(results, "render"), exist_ok=True)
+    # Every -o run replaces the file the previous run wrote. Back to back, that file is still being
+    # written out (the previous rename over an existing file started its writeback: ext4's
+    # auto_da_alloc), and replacing it cost 0.4-5 ms more than replacing a file already on disk,
+    # which is what a render over a committed template does. A `sync` before each run (untimed)
+    # writes the previous output out first (bench/README.md, session 12).
+    prepare = [shutil.which("sync")] if shutil.which("sync") else None
     for n in SIZES:
         spec = os.path.join(workload, "single", f"n{n}", "stack.yaml")
         target = os.path.join(results, "render", f"n{n}.yaml")
         r[f"render{n}"] = harness.measure(f"lambdaform render N={n} -o FILE", [lf, "render", spec, "-o", target],
-                                          runs=runs_fast, warmup=3)
+                                          runs=runs_fast, warmup=3, prepare=prepare)
         r[f"stdout{n}"] = harness.measure(f"lambdaform render N={n} (stdout)", [lf, "render", spec],
                                           runs=runs_fast, warmup=3)
         r[f"validate{n}"] = harness.measure(f"lambdaform validate N={n}", [lf, "validate", spec],
