@@ -1,7 +1,6 @@
 #include "args.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "suggest.hpp"
 
