@@ -313,6 +313,16 @@ TEST_CASE("Spec: a missing file and a directory are unreadable", "[spec]") {
   CHECK(compile_spec_file("/tmp").unreadable);
 }
 
+TEST_CASE("Spec: a file that opens but cannot be read is unreadable (LF0009)", "[spec][file]") {
+  // /proc/self/mem opens, and a read at offset 0 (never mapped) fails with EIO.
+  if (!std::filesystem::exists("/proc/self/mem")) return;
+  auto r = compile_spec_file("/proc/self/mem");
+  CHECK(r.unreadable);
+  CHECK_FALSE(r.tmpl);
+  CHECK(lftest::lines(r.diagnostics) ==
+        V{"/proc/self/mem:1:1: error: cannot read the spec [LF0009]"});
+}
+
 TEST_CASE("Spec: compile_spec_file reads a file at the size limit whole and refuses one byte more",
           "[spec][file]") {
   // A regular file is read in one read of its size + 1: the last byte of a spec at the limit
