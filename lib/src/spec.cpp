@@ -570,6 +570,10 @@ SpecResult Compiler::run(std::string_view text) {
         error(*fns, "LF3003", "functions: is empty; declare at least one function");
       functions_node_ = fns;
       function_names_.reserve(fns->entries.size());
+      // A function usually brings its role, a version and an alias: without room for them the
+      // resources (about 1.3 KB each) were copied at every doubling, the last copy of a
+      // 500-resource stack holding 1 MB at once.
+      t_.resources.reserve(t_.resources.size() + 4 * fns->entries.size());
       for (const auto& [k, v] : fns->entries) function_names_.push_back(k.value);
       function_name_set_.insert(function_names_.begin(), function_names_.end());
       for (const auto& [k, v] : fns->entries) function(k.value, v);

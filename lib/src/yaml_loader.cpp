@@ -96,9 +96,23 @@ class Builder {
     n.line = one_based(mark.line);
     n.column = one_based(mark.column);
     stack_.push_back(Frame{std::move(n), std::nullopt, {}});
+    if (scratch_.size() < stack_.size()) scratch_.emplace_back();
   }
   void close() {
     YNode n = std::move(stack_.back().node);
+    Scratch& sc = scratch_[stack_.size() - 1];
+    // Children collect in this depth's reused scratch and move once into an exact-size vector:
+    // growing each node's own by doubling left a third of a mapping's entries unused (YNode
+    // pairs are 256 bytes) and reallocated it four times for ten keys.
+    if (n.kind == YNode::Kind::sequence) {
+      n.items.reserve(sc.items.size());
+      for (auto& item : sc.items) n.items.push_back(std::move(item));
+      sc.items.clear();
+    } else {
+      n.entries.reserve(sc.entries.size());
+      for (auto& entry : sc.entries) n.entries.push_back(std::move(entry));
+      sc.entries.clear();
+    }
     stack_.pop_back();
     attach(std::move(n));
   }
@@ -109,6 +123,11 @@ class Builder {
     std::optional<YNode> pending_key;
     // Keys of a large mapping -> their line: the duplicate check stays linear (fuzz_spec F5).
     std::unordered_map<std::string, std::uint32_t> keys;
+  };
+
+  struct Scratch {
+    std::vector<YNode> items;
+    std::vector<std::pair<YNode, YNode>> entries;
   };
 
   // Small mappings are scanned; past this many keys they are indexed.
@@ -139,8 +158,9 @@ class Builder {
       return;
     }
     Frame& f = stack_.back();
+    Scratch& sc = scratch_[stack_.size() - 1];
     if (f.node.kind == YNode::Kind::sequence) {
-      f.node.items.push_back(std::move(n));
+      sc.items.push_back(std::move(n));
       return;
     }
     if (!f.pending_key) {
@@ -150,12 +170,12 @@ class Builder {
                        "mapping keys must be plain strings, not sequences, mappings or nulls", "",
                        SourceLocation{file_, n.line, n.column}}};
       std::optional<std::uint32_t> first_line;
-      if (f.node.entries.size() < kIndexKeysFrom) {
-        for (const auto& [k, v] : f.node.entries)
+      if (sc.entries.size() < kIndexKeysFrom) {
+        for (const auto& [k, v] : sc.entries)
           if (k.value == n.value) first_line = k.line;
       } else {
         if (f.keys.empty())
-          for (const auto& [k, v] : f.node.entries) f.keys.emplace(k.value, k.line);
+          for (const auto& [k, v] : sc.entries) f.keys.emplace(k.value, k.line);
         if (auto it = f.keys.find(n.value); it != f.keys.end()) first_line = it->second;
         f.keys.emplace(n.value, n.line);
       }
@@ -172,13 +192,14 @@ class Builder {
       n.line = f.pending_key->line;
       n.column = f.pending_key->column;
     }
-    f.node.entries.emplace_back(std::move(*f.pending_key), std::move(n));
+    sc.entries.emplace_back(std::move(*f.pending_key), std::move(n));
     f.pending_key.reset();
   }
 
   const std::string& file_;
   const LoadLimits& limits_;
   std::vector<Frame> stack_;
+  std::vector<Scratch> scratch_;  // by depth: stack_[i]'s children so far
   std::size_t nodes_ = 0;
 };
 
