@@ -1,9 +1,13 @@
 #include "lambdaform/validate.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -461,33 +465,73 @@ void check_parameters(const Template& t, Sink& sink) {
 // Reports every DependsOn/Ref/GetAtt cycle once, at the resource that closes it.
 void check_cycles(const std::map<std::string_view, std::set<std::string_view>>& graph,
                   const std::vector<std::string_view>& order, Sink& sink) {
-  std::map<std::string_view, int> state;  // 0 new, 1 on stack, 2 done
-  std::vector<std::string_view> stack;
-  std::function<void(std::string_view)> visit = [&](std::string_view n) {
-    state[n] = 1;
-    stack.push_back(n);
-    auto it = graph.find(n);
-    if (it != graph.end())
-      for (const auto& d : it->second) {
-        if (state[d] == 1) {
-          std::string chain;
-          auto from = std::find(stack.begin(), stack.end(), d);
-          for (auto s = from; s != stack.end(); ++s) {
-            chain += *s;
-            chain += " → ";
-          }
-          chain += d;
-          sink.error("E3004", "/Resources/" + pointer_token(d),
-                     fmt::format("circular dependency: {}", chain));
-        } else if (state[d] == 0 && graph.count(d)) {
-          visit(d);
-        }
+  // Depth-first over indices, without recursion: names are looked up once, not at every edge
+  // (a std::map of states and a std::function per visit were 3% of a 500-resource render).
+  constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  std::unordered_map<std::string_view, std::uint32_t> index;
+  index.reserve(graph.size());
+  std::vector<std::string_view> names;
+  names.reserve(graph.size());
+  for (const auto& [name, deps] : graph) {
+    index.emplace(name, static_cast<std::uint32_t>(names.size()));
+    names.push_back(name);
+  }
+  // Each node's dependencies in the set's order; one outside the graph is never on the stack
+  // and never visited, as before.
+  std::vector<std::uint32_t> first(names.size() + 1, 0);
+  std::vector<std::uint32_t> edges;
+  {
+    std::uint32_t i = 0;
+    for (const auto& [name, deps] : graph) {
+      first[i++] = static_cast<std::uint32_t>(edges.size());
+      for (const auto& d : deps) {
+        auto it = index.find(d);
+        edges.push_back(it == index.end() ? kNone : it->second);
       }
-    stack.pop_back();
-    state[n] = 2;
+    }
+    first[i] = static_cast<std::uint32_t>(edges.size());
+  }
+  enum : std::uint8_t { kNew, kOnStack, kDone };
+  std::vector<std::uint8_t> state(names.size(), kNew);
+  std::vector<std::uint32_t> stack;     // nodes on the path
+  std::vector<std::uint32_t> next_dep;  // each path node's next edge
+  auto report = [&](std::uint32_t d) {
+    std::string chain;
+    auto from = std::find(stack.begin(), stack.end(), d);
+    for (auto s = from; s != stack.end(); ++s) {
+      chain += names[*s];
+      chain += " → ";
+    }
+    chain += names[d];
+    sink.error("E3004", "/Resources/" + pointer_token(names[d]),
+               fmt::format("circular dependency: {}", chain));
   };
-  for (const auto& id : order)
-    if (state[id] == 0) visit(id);
+  for (const auto& id : order) {
+    auto root = index.find(id);
+    if (root == index.end() || state[root->second] != kNew) continue;
+    state[root->second] = kOnStack;
+    stack.push_back(root->second);
+    next_dep.push_back(first[root->second]);
+    while (!stack.empty()) {
+      const std::uint32_t n = stack.back();
+      std::uint32_t& e = next_dep.back();
+      if (e == first[n + 1]) {
+        state[n] = kDone;
+        stack.pop_back();
+        next_dep.pop_back();
+        continue;
+      }
+      const std::uint32_t d = edges[e++];
+      if (d == kNone) continue;
+      if (state[d] == kOnStack) {
+        report(d);
+      } else if (state[d] == kNew) {
+        state[d] = kOnStack;
+        stack.push_back(d);
+        next_dep.push_back(first[d]);
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -1,6 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <ctime>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
 
 #include "reflect.hpp"
 #include "rules.hpp"
@@ -244,6 +249,65 @@ TEST_CASE("Template: DependsOn targets must exist and must not form cycles",
                       "/Resources/A: error: circular dependency: A → B → C → A [E3004]"});
 }
 
+// The cycle check's reference: recursive depth-first search from each resource in template
+// order, dependencies in name order, one finding per edge back onto the path.
+namespace {
+void expected_cycles(const std::map<std::string, std::set<std::string>>& graph,
+                     const std::vector<std::string>& order, std::vector<std::string>& out) {
+  std::map<std::string, int> state;
+  std::vector<std::string> path;
+  std::function<void(const std::string&)> visit = [&](const std::string& n) {
+    state[n] = 1;
+    path.push_back(n);
+    for (const auto& d : graph.at(n)) {
+      if (!graph.count(d)) continue;
+      if (state[d] == 1) {
+        std::string chain;
+        for (auto p = std::find(path.begin(), path.end(), d); p != path.end(); ++p)
+          chain += *p + " → ";
+        out.push_back("/Resources/" + d + ": error: circular dependency: " + chain + d +
+                      " [E3004]");
+      } else if (state[d] == 0) {
+        visit(d);
+      }
+    }
+    path.pop_back();
+    state[n] = 2;
+  };
+  for (const auto& id : order)
+    if (state[id] == 0) visit(id);
+}
+}  // namespace
+
+TEST_CASE("Template: every DependsOn cycle is reported once per closing edge, in a fixed order",
+          "[template][validate]") {
+  std::mt19937 rng(20261205);
+  for (int round = 0; round < 300; ++round) {
+    const int n = 1 + static_cast<int>(rng() % 12);
+    std::vector<std::string> ids;
+    for (int i = 0; i < n; ++i) ids.push_back("R" + std::to_string(rng() % 100));
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::shuffle(ids.begin(), ids.end(), rng);
+    std::map<std::string, std::set<std::string>> graph;
+    Template t;
+    for (const auto& id : ids) {
+      std::vector<std::string> deps;
+      const int k = static_cast<int>(rng() % 4);
+      for (int j = 0; j < k; ++j) deps.push_back(ids[rng() % ids.size()]);  // self-loops too
+      graph[id].insert(deps.begin(), deps.end());
+      t.add(id, RawResource{"AWS::SQS::Queue", Json::object()}, lftest::attrs(std::nullopt, deps));
+    }
+    std::vector<std::string> want;
+    expected_cycles(graph, ids, want);
+    std::vector<std::string> got;
+    for (const auto& d : check(t))
+      if (d.find("[E3004]") != std::string::npos) got.push_back(d);
+    INFO("round " << round);
+    REQUIRE(got == want);
+  }
+}
+
 TEST_CASE("Template: conditions must be defined", "[template][validate]") {
   Template t;
   t.add("A", RawResource{"AWS::SQS::Queue", Json{{"X", if_("IsProd", 1, 2)}}},
@@ -447,7 +511,7 @@ TEST_CASE("Validate: today's UTC date is computed as gmtime_r and strftime give 
           "[validate][today]") {
   CHECK(detail::utc_date(0) == "1970-01-01");
   CHECK(detail::utc_date(-1) == "1969-12-31");
-  CHECK(detail::utc_date(951782400) == "2000-02-29");  // a leap day of a century leap year
+  CHECK(detail::utc_date(951782400) == "2000-02-29");   // a leap day of a century leap year
   CHECK(detail::utc_date(4107542399) == "2100-02-28");  // 2100 is not a leap year
   CHECK(detail::utc_date(4107542400) == "2100-03-01");
   // Every day boundary, and a second before it, from 1900 to 2200 in steps of 3 days + 1 hour.
