@@ -1,10 +1,10 @@
 // The CLI's global operator new and delete. A 125-function render makes about 62,000
-// allocations, 95% of them of 512 bytes or less; with glibc's malloc they cost 17% of the
-// render's instructions (bench/README.md, session 13), mostly in its slow paths once its
-// per-thread cache of 7 blocks a size is full. Here a block of up to kLargestSmallBlock bytes comes
-// from a per-thread free list for its 16-byte size class, or else is carved from the thread's
-// current chunk; freed, it goes back on the freeing thread's list. Chunks are never returned:
-// the process is short. Larger blocks go to malloc.
+// allocations, 97% of them of 256 bytes or less; glibc's malloc and free took a fifth of its
+// instructions, mostly in their slow paths once glibc's per-thread cache (7 blocks a size) is
+// full (bench/README.md, session 13). Here a block of up to kLargestSmallBlock bytes comes from
+// the calling thread's free list for its 16-byte size class, or else is carved from the
+// thread's current chunk; freed, it goes on the freeing thread's list. Chunks are never
+// returned: the process is short. Larger blocks go to malloc.
 //
 // Each block has an 8-byte header before it: its size class, or kLargeTag. The header keeps
 // unsized delete working and puts every block on a 16-byte boundary, as operator new must.
