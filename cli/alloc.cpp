@@ -86,8 +86,8 @@ static_assert(std::is_trivially_default_constructible_v<Cache>);
 
 thread_local Cache cache;
 
-// Fixed at the first allocation, made while the process has a single thread (static
-// initialisation allocates before main).
+// Fixed at the process's first allocation, made before it starts any thread (the CLI's worker
+// threads, like the tests', start after allocations); read-only afterwards.
 enum : int { kUndecided = 0, kOwn = 1, kMalloc = 2 };
 int mode = kUndecided;
 
