@@ -16,19 +16,6 @@
 #include <string_view>
 #include <type_traits>
 
-// Sanitizers bring their own operator new, which checks every block: theirs is kept.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define LAMBDAFORM_CLI_OWN_NEW 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define LAMBDAFORM_CLI_OWN_NEW 0
-#endif
-#endif
-#ifndef LAMBDAFORM_CLI_OWN_NEW
-#define LAMBDAFORM_CLI_OWN_NEW 1
-#endif
-
 namespace lambdaform::cli {
 
 // A preloaded library may watch or replace malloc (valgrind's memcheck and massif, heaptrack,

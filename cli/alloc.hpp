@@ -5,6 +5,20 @@
 
 #include <cstddef>
 
+// Sanitizers bring their own operator new, which checks every block: where one is on,
+// cli/alloc.cpp defines none (LAMBDAFORM_CLI_OWN_NEW 0).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define LAMBDAFORM_CLI_OWN_NEW 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define LAMBDAFORM_CLI_OWN_NEW 0
+#endif
+#endif
+#ifndef LAMBDAFORM_CLI_OWN_NEW
+#define LAMBDAFORM_CLI_OWN_NEW 1
+#endif
+
 namespace lambdaform::cli {
 
 /// How operator new is served in this process.

@@ -2,7 +2,12 @@
 // allocation it makes, Catch2's included, goes through them.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <new>
@@ -21,11 +26,11 @@ using lambdaform::cli::kLargestSmallBlock;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr AllocatorMode kBuilt = AllocatorMode::builtin;
-#else
-constexpr AllocatorMode kBuilt = AllocatorMode::own;
-#endif
+// tests/CMakeLists.txt also runs this program with LD_PRELOAD naming a library (malloc mode).
+AllocatorMode expected_mode() {
+  if (!LAMBDAFORM_CLI_OWN_NEW) return AllocatorMode::builtin;
+  return lambdaform::cli::allocator_mode_for(std::getenv("LD_PRELOAD"));
+}
 
 bool own() {
   return allocator_mode() == AllocatorMode::own;
@@ -37,12 +42,14 @@ unsigned char pattern(std::size_t n, std::size_t i) {
 
 }  // namespace
 
-TEST_CASE("alloc: the CLI's own allocator serves this process unless a sanitizer's does",
-          "[cli][alloc]") {
-  CHECK(allocator_mode() == kBuilt);
+TEST_CASE(
+    "Allocator: the CLI's own allocator serves this process unless a sanitizer's or a "
+    "preloaded library's does",
+    "[cli][alloc]") {
+  CHECK(allocator_mode() == expected_mode());
 }
 
-TEST_CASE("alloc: a preloaded library other than valgrind's core preload gets every block",
+TEST_CASE("Allocator: a preloaded library other than valgrind's core preload gets every block",
           "[cli][alloc]") {
   using lambdaform::cli::allocator_mode_for;
   CHECK(allocator_mode_for(nullptr) == AllocatorMode::own);
@@ -61,7 +68,7 @@ TEST_CASE("alloc: a preloaded library other than valgrind's core preload gets ev
   CHECK(allocator_mode_for("::") == AllocatorMode::own);
 }
 
-TEST_CASE("alloc: blocks of every size up to 2 KiB are 16-byte aligned and do not overlap",
+TEST_CASE("Allocator: blocks of every size up to 2 KiB are 16-byte aligned and do not overlap",
           "[cli][alloc]") {
   std::vector<unsigned char*> blocks;
   for (std::size_t n = 0; n <= 2048; ++n) {
@@ -84,7 +91,7 @@ TEST_CASE("alloc: blocks of every size up to 2 KiB are 16-byte aligned and do no
   }
 }
 
-TEST_CASE("alloc: a freed small block is the next one handed out in its 16-byte size class",
+TEST_CASE("Allocator: a freed small block is the next one handed out in its 16-byte size class",
           "[cli][alloc]") {
   if (!own()) return;            // the sanitizer's allocator keeps freed blocks in quarantine
   void* p = ::operator new(40);  // 40 + 8-byte header: the 48-byte class
@@ -101,7 +108,7 @@ TEST_CASE("alloc: a freed small block is the next one handed out in its 16-byte 
   ::operator delete(big);
 }
 
-TEST_CASE("alloc: chunks double from 8 KiB to 256 KiB; blocks above 504 bytes take none",
+TEST_CASE("Allocator: chunks double from 8 KiB to 256 KiB and blocks above 504 bytes take none",
           "[cli][alloc]") {
   if (!own()) return;
   // Reserved here: the thread below must allocate nothing but the blocks it counts.
@@ -135,7 +142,7 @@ TEST_CASE("alloc: chunks double from 8 KiB to 256 KiB; blocks above 504 bytes ta
   CHECK(seen[3].bytes == (8u + 16 + 32 + 64 + 128 + 256 + 256) << 10);
 }
 
-TEST_CASE("alloc: a block freed on another thread is reused by the thread that freed it",
+TEST_CASE("Allocator: a block freed on another thread is reused by the thread that freed it",
           "[cli][alloc]") {
   if (!own()) return;
   void* p = nullptr;
@@ -151,7 +158,7 @@ TEST_CASE("alloc: a block freed on another thread is reused by the thread that f
   ::operator delete(again);
 }
 
-TEST_CASE("alloc: two threads churning strings and maps keep every byte they wrote",
+TEST_CASE("Allocator: two threads churning strings and maps keep every byte they wrote",
           "[cli][alloc]") {
   auto churn = [](unsigned seed, std::size_t& damaged) {
     std::mt19937 rng(seed);
@@ -189,7 +196,7 @@ void give_up() {
 }
 }  // namespace
 
-TEST_CASE("alloc: a request that cannot be met calls the new-handler, then throws bad_alloc",
+TEST_CASE("Allocator: a request that cannot be met calls the new-handler, then throws bad_alloc",
           "[cli][alloc]") {
   if (!own()) return;  // a sanitizer reports such a request and stops the program
   volatile std::size_t huge = SIZE_MAX - 8;  // volatile: GCC warns about the constant
@@ -199,4 +206,22 @@ TEST_CASE("alloc: a request that cannot be met calls the new-handler, then throw
   CHECK(handler_calls == 1);
   CHECK(::operator new(huge, std::nothrow) == nullptr);
   CHECK(std::get_new_handler() == nullptr);
+}
+
+TEST_CASE("Allocator: deleting a pointer whose header is no size class of ours aborts",
+          "[cli][alloc]") {
+  if (!own()) return;
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // A block of zeros from malloc: the 8 bytes before +16 read as class 0.
+    auto* raw = static_cast<char*>(std::calloc(1, 64));
+    void* volatile not_ours = raw + 16;  // volatile: GCC warns about the mismatch it is
+    ::operator delete(not_ours);
+    _exit(0);  // not reached when the header is refused
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGABRT);
 }
