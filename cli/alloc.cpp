@@ -86,6 +86,14 @@ inline std::uint64_t& header_of(void* p) {
   return *reinterpret_cast<std::uint64_t*>(static_cast<char*>(p) - kHeader);
 }
 
+// The next block of `size` bytes (header included) from the current chunk, which has room.
+inline void* carve(Cache& c, std::size_t size, std::size_t cls) {
+  char* block = c.cursor + kHeader;
+  c.cursor += size;
+  header_of(block) = cls;
+  return block;
+}
+
 [[gnu::noinline]] void* refill_and_carve(Cache& c, std::size_t size, std::size_t cls) {
   if (c.next_chunk == 0) c.next_chunk = kFirstChunk;
   const std::size_t bytes = c.next_chunk;
@@ -97,10 +105,7 @@ inline std::uint64_t& header_of(void* p) {
   // malloc's blocks are 16-byte aligned: the first header at +8 puts the first block at +16.
   c.cursor = fresh + kHeader;
   c.end = fresh + bytes;
-  char* block = c.cursor + kHeader;
-  c.cursor += size;
-  header_of(block) = cls;
-  return block;
+  return carve(c, size, cls);
 }
 
 [[gnu::noinline]] void* allocate_other(std::size_t n) noexcept;
@@ -114,12 +119,7 @@ inline void* allocate(std::size_t n) noexcept {
       c.heads[cls] = b->next;
       return b;
     }
-    if (static_cast<std::size_t>(c.end - c.cursor) >= size) {
-      char* block = c.cursor + kHeader;
-      c.cursor += size;
-      header_of(block) = cls;
-      return block;
-    }
+    if (static_cast<std::size_t>(c.end - c.cursor) >= size) return carve(c, size, cls);
     return refill_and_carve(c, size, cls);
   }
   return allocate_other(n);
