@@ -173,8 +173,10 @@ def in_process(bench_bin, workload, results, quick):
 # ---- whole process ---------------------------------------------------------------------------
 
 def shared_libs(binary):
+    """The shared libraries `ldd` lists for BINARY: none for a static executable."""
     p = subprocess.run(["ldd", binary], capture_output=True, text=True)
-    return {line.split()[0] for line in p.stdout.splitlines() if line.strip() and "vdso" not in line}
+    return {line.split()[0] for line in p.stdout.splitlines()
+            if line.strip() and "vdso" not in line and "statically linked" not in line}
 
 
 def whole_process(lf, floor, workload, results, quick):
@@ -392,7 +394,9 @@ def markdown(info, fig, gctx, wp, peers, load_before, load_after, args):
                  f"; N = 125 ÷ N = 25: {ins['render125'] / ins['render25']:.2f}×.")
     fl = wp["floor_libs"]
     L.append("")
-    L.append("The floor loads the same shared libraries as the CLI (ldd: " + ", ".join(fl["libs"]) + ")." if fl["same"]
+    L.append(("The floor and the CLI are both static executables (ldd)." if not fl["libs"] else
+              "The floor loads the same shared libraries as the CLI (ldd: " + ", ".join(fl["libs"]) + ").")
+             if fl["same"]
              else f"**The floor's shared libraries differ from the CLI's**: only in the CLI {fl['only_cli']}, "
                   f"only in the floor {fl['only_floor']}.")
     L.append(f"Monorepo: {wp['mono']['how']}; {fmt_s(wp['mono']['median_s'] / 1000)} of wall time per spec"
