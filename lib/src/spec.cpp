@@ -18,6 +18,7 @@
 #include "patterns.hpp"
 #include "reflect.hpp"
 #include "suggest.hpp"
+#include "tree.hpp"
 #include "utf8.hpp"
 #include "yaml_loader.hpp"
 
@@ -246,7 +247,8 @@ class Compiler {
   void vpc(const std::string& name, Function& f, const YNode& n, Role* generated,
            const std::string& tpath);
   void outputs(const YNode& n);
-  void versions(const std::string& name, const YNode& n);
+  /// publish_version and aliases of the function `name`, which is t_.resources[index].
+  void versions(const std::string& name, std::size_t index, const YNode& n);
   void aliases(const std::string& name, const YNode& n,
                const std::optional<Handle<Version>>& current);
   std::optional<Value<std::string>> alias_version(const std::string& fn, const YNode& n,
@@ -916,6 +918,7 @@ void Compiler::function(const std::string& name, const YNode& n) {
     apply_tags(generated->tags, own_tags);
     t_.add(name + "Role", std::move(*generated));
   }
+  const std::size_t fn_index = t_.resources.size();
   t_.add(name, std::move(f));
   if (const YNode* inv = n.find("invoke")) invoke(name, *inv);
 
@@ -935,7 +938,7 @@ void Compiler::function(const std::string& name, const YNode& n) {
     if (expect(*raw, YNode::Kind::mapping, "a mapping of CloudFormation properties"))
       raw_properties(name, *raw, "Properties");
   }
-  versions(name, n);
+  versions(name, fn_index, n);
   if (default_outputs_) {
     Output o;
     o.description = "ARN of " + name;
@@ -1309,11 +1312,11 @@ void Compiler::outputs(const YNode& n) {
 }
 
 // publish_version: a content-addressed Version; aliases: stable names on versions.
-void Compiler::versions(const std::string& name, const YNode& n) {
+void Compiler::versions(const std::string& name, std::size_t index, const YNode& n) {
   std::optional<Handle<Version>> current;
   if (const YNode* pv = n.find("publish_version")) {
     if (literal<bool>(*pv, "").value_or(false)) {
-      auto [handle, hash] = publish_version(t_, Handle<Function>{name}, options_.params);
+      auto [handle, hash] = detail::publish_version(t_, index, options_.params);
       map_path("/Resources/" + pointer_token(handle.logical_id), *pv);
       for (const auto& p : hash.unresolved_parameters)
         warning(

@@ -29,7 +29,17 @@ std::string canonical_json(const Json& j);
 
 /// version_hash() through the function's emitted tree: the path for functions with overrides or
 /// with parameters to resolve; the others are hashed from the model, and a test compares both.
-VersionHash version_hash_via_tree(const Template& t, std::string_view function_id,
+/// `r` is a resource of `t`.
+VersionHash version_hash_via_tree(const Template& t, const Resource& r,
                                   const std::map<std::string, std::string>& params);
+
+/// version_hash() of the resource `r` of `t`, found by the caller: the spec compiler knows where
+/// it put each function, and a lookup by id scans the resources (N² over a render).
+VersionHash version_hash(const Template& t, const Resource& r,
+                         const std::map<std::string, std::string>& params);
+
+/// publish_version() of the function `t.resources[index]`.
+std::pair<Handle<Version>, VersionHash> publish_version(
+    Template& t, std::size_t index, const std::map<std::string, std::string>& params);
 
 }  // namespace lambdaform::detail

@@ -303,11 +303,15 @@ std::string canonical_json(const Json& j) {
 
 VersionHash version_hash(const Template& t, std::string_view function_id,
                          const std::map<std::string, std::string>& params) {
-  const Resource& r = t.resource(function_id);
+  return detail::version_hash(t, t.resource(function_id), params);
+}
+
+VersionHash detail::version_hash(const Template& t, const Resource& r,
+                                 const std::map<std::string, std::string>& params) {
   const auto* fn = std::get_if<Function>(&r.body);
   // Parameters to resolve and overrides change the tree: those functions take the tree's path.
   if (!fn || !r.overrides.empty() || !params.empty() || !t.parameters.empty())
-    return detail::version_hash_via_tree(t, function_id, params);
+    return detail::version_hash_via_tree(t, r, params);
   VersionHash h;
   h.canonical = fmt::format("{{\"lambdaform-version-hash\":{},\"properties\":", kVersionHashSpec);
   canon_members(*fn, h.canonical, [&](std::string_view name) {
@@ -320,9 +324,9 @@ VersionHash version_hash(const Template& t, std::string_view function_id,
   return h;
 }
 
-VersionHash detail::version_hash_via_tree(const Template& t, std::string_view function_id,
+VersionHash detail::version_hash_via_tree(const Template& t, const Resource& r,
                                           const std::map<std::string, std::string>& params) {
-  const Json resource = detail::resource_tree(t.resource(function_id));
+  const Json resource = detail::resource_tree(r);
   std::set<std::string> declared;
   for (const auto& [name, p] : t.parameters) declared.insert(name);
   std::set<std::string> unresolved;
@@ -354,9 +358,17 @@ VersionHash detail::version_hash_via_tree(const Template& t, std::string_view fu
 std::pair<Handle<Version>, VersionHash> publish_version(
     Template& t, const Handle<Function>& function,
     const std::map<std::string, std::string>& params) {
-  VersionHash h = version_hash(t, function.logical_id, params);
+  const Resource& r = t.resource(function.logical_id);
+  return detail::publish_version(t, static_cast<std::size_t>(&r - t.resources.data()), params);
+}
+
+std::pair<Handle<Version>, VersionHash> detail::publish_version(
+    Template& t, std::size_t index, const std::map<std::string, std::string>& params) {
+  VersionHash h = detail::version_hash(t, t.resources[index], params);
+  // A copy: t.add() below may move the resources.
+  const std::string function_id = t.resources[index].logical_id;
   Version v;
-  v.function_name = ref(function);
+  v.function_name = ref(function_id);
   ResourceAttributes a;
   a.deletion_policy = "Retain";
   a.update_replace_policy = "Retain";
@@ -374,7 +386,7 @@ std::pair<Handle<Version>, VersionHash> publish_version(
   a.metadata = Json::object();
   a.metadata->get_ref<Json::object_t&>().emplace_back("lambdaform", std::move(inner));
   auto handle =
-      t.add(function.logical_id + "Version" + h.sha256.substr(0, 10), std::move(v), std::move(a));
+      t.add(function_id + "Version" + h.sha256.substr(0, 10), std::move(v), std::move(a));
   return {handle, h};
 }
 

@@ -424,7 +424,7 @@ TEST_CASE("Versions: hashing from the model gives the tree's canonical text and 
     Template t;
     t.add("Fn", lftest::random_value<Function>(rng, 0));
     const VersionHash fast = version_hash(t, "Fn");
-    const VersionHash tree = detail::version_hash_via_tree(t, "Fn", {});
+    const VersionHash tree = detail::version_hash_via_tree(t, t.resource("Fn"), {});
     INFO("function " << i);
     REQUIRE(fast.canonical == tree.canonical);
     REQUIRE(fast.properties == tree.properties);
