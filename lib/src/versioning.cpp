@@ -385,8 +385,7 @@ std::pair<Handle<Version>, VersionHash> detail::publish_version(
   entries.emplace_back("locked-properties", std::move(locked));
   a.metadata = Json::object();
   a.metadata->get_ref<Json::object_t&>().emplace_back("lambdaform", std::move(inner));
-  auto handle =
-      t.add(function_id + "Version" + h.sha256.substr(0, 10), std::move(v), std::move(a));
+  auto handle = t.add(function_id + "Version" + h.sha256.substr(0, 10), std::move(v), std::move(a));
   return {handle, h};
 }
 
