@@ -179,7 +179,9 @@ bool valid_parameter_type(std::string_view t) {
 
 // Names a template defines, for reference checks.
 struct Names {  // looked up by views too (the names inside Fn::Sub strings)
-  std::map<std::string, std::string_view, std::less<>> resources;  // logical id → type
+  // Logical id → type, keyed by views of the template's ids (it outlives the checks). Hashed: in
+  // a 500-resource stack a std::map made nine string comparisons for every Ref and GetAtt.
+  std::unordered_map<std::string_view, std::string_view> resources;
   std::set<std::string, std::less<>> parameters;
   std::set<std::string, std::less<>> conditions;
 };
@@ -202,7 +204,7 @@ std::string pointer_of(const std::vector<PathStep>& at) {
 class RefWalker {
  public:
   RefWalker(const Names& names, Sink& sink) : names_(names), sink_(sink) {}
-  std::set<std::string_view> deps;  // logical ids, viewing the keys of names.resources
+  std::set<std::string_view> deps;  // logical ids, the keys of names.resources
 
   /// Walks `j`, the node at JSON pointer `base`.
   void walk(const Json& j, std::string base) {
@@ -584,6 +586,7 @@ Diagnostics validate(const Template& t, const ValidateOptions& options) {
   // tree is built, checked and written as YAML one resource at a time: the whole template's tree
   // never exists at once (memory, and the cache, of a 500-resource stack).
   Names names;
+  names.resources.reserve(t.resources.size());
   for (const auto& r : t.resources) names.resources.emplace(r.logical_id, type_name(r.body));
   for (const auto& [name, p] : t.parameters) names.parameters.insert(name);
   for (auto it = t.conditions.begin(); it != t.conditions.end(); ++it)
