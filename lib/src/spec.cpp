@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -307,6 +308,16 @@ class Compiler {
   // of unknown names among thousands of candidates stay cheap (F10).
   std::size_t suggest_budget_ = 50'000'000;
   std::string suggest(std::string_view word, const std::vector<std::string>& candidates);
+  // Whether a resource has the logical id `id`. Resources are only appended while a spec is
+  // compiled, so the set catches up with t_.resources on each call (a scan of the resources per
+  // alias was N² over a render).
+  std::unordered_set<std::string> ids_;
+  std::size_t ids_indexed_ = 0;
+  bool id_taken(const std::string& id) {
+    for (; ids_indexed_ < t_.resources.size(); ++ids_indexed_)
+      ids_.insert(t_.resources[ids_indexed_].logical_id);
+    return ids_.count(id) != 0;
+  }
   std::map<std::string, const YNode*> role_specs_;
   std::vector<std::string> role_names_;  // the keys of role_specs_, for hints
   std::vector<std::pair<std::string, Value<std::string>>> stack_tags_;
@@ -1382,7 +1393,7 @@ void Compiler::aliases(const std::string& fn, const YNode& n,
     for (char c : k.value)
       if (std::isalnum(static_cast<unsigned char>(c))) id += c;
     const std::string res = "/Resources/" + pointer_token(id);
-    if (t_.find(id)) {
+    if (id_taken(id)) {
       error(k, "LF4004",
             fmt::format("alias '{}' gives the logical id {}, which is already taken", k.value, id));
       continue;

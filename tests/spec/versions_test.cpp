@@ -317,6 +317,28 @@ TEST_CASE("Aliases: the mistakes are refused with located messages", "[versions]
           "version number [LF4002]"});
 }
 
+TEST_CASE("Aliases: a logical id already taken is LF4004, by a resource or by another alias",
+          "[versions][alias]") {
+  const std::string head = "stack: demo\nfunctions:\n";
+  const std::string body =
+      "    runtime: python3.12\n    handler: app.h\n    code: {s3_bucket: bucket, s3_key: k}\n";
+  // FnAliaslive is a function defined before Fn; then two aliases that both give FnAliasdev.
+  const auto r = compile(head + "  FnAliaslive:\n" + body + "  Fn:\n" + body +
+                         "    aliases: {live: $LATEST, dev: $LATEST, d-ev: $LATEST}\n");
+  CHECK(
+      lftest::lines(r.diagnostics) ==
+      V{"stack.yaml:11:15: error: alias 'live' gives the logical id FnAliaslive, which is already "
+        "taken [LF4004]",
+        "stack.yaml:11:44: error: alias 'd-ev' gives the logical id FnAliasdev, which is already "
+        "taken [LF4004]"});
+  // Without the collisions both aliases are there, once each.
+  const auto ok = compile(head + "  Fn:\n" + body + "    aliases: {live: $LATEST, dev: $LATEST}\n");
+  REQUIRE(lftest::lines(ok.diagnostics).empty());
+  const Json rs = to_tree(*ok.tmpl)["Resources"];
+  CHECK(rs.contains("FnAliaslive"));
+  CHECK(rs.contains("FnAliasdev"));
+}
+
 TEST_CASE("Deployment: CodeDeploy application, group, service role and the alias UpdatePolicy",
           "[versions][deploy]") {
   auto r = compile(
