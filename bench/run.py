@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -198,6 +199,15 @@ def whole_process(lf, floor, workload, results, quick):
         target = os.path.join(results, "render", f"n{n}.yaml")
         r[f"render{n}"] = harness.measure(f"lambdaform render N={n} -o FILE", [lf, "render", spec, "-o", target],
                                           runs=runs_fast, warmup=3, prepare=prepare)
+        if n == 125:
+            # The same render to a file that does not exist yet (removed before each run,
+            # untimed): what replacing a written-out file adds, apart from the render. Freeing the
+            # old file's blocks is a synchronous trim here (ext4 with `discard` and no journal:
+            # bench/README.md, sessions 13 and 14).
+            fresh = os.path.join(results, "render", f"n{n}-new.yaml")
+            r[f"render_new{n}"] = harness.measure(
+                f"lambdaform render N={n} -o NEW FILE", [lf, "render", spec, "-o", fresh],
+                runs=runs_fast, warmup=3, prepare=["sh", "-c", f"rm -f {shlex.quote(fresh)} && sync"])
         r[f"stdout{n}"] = harness.measure(f"lambdaform render N={n} (stdout)", [lf, "render", spec],
                                           runs=runs_fast, warmup=3)
         r[f"validate{n}"] = harness.measure(f"lambdaform validate N={n}", [lf, "validate", spec],
@@ -376,7 +386,8 @@ def markdown(info, fig, gctx, wp, peers, load_before, load_after, args):
     L.append("| command | median | min | CPU | peak RSS | ÷ floor |")
     L.append("|---|---:|---:|---:|---:|---:|")
     floor = wp["floor"]["median_s"]
-    keys = ["floor", "version"] + [f"{k}{n}" for n in SIZES for k in ("render", "stdout", "validate")]
+    keys = ["floor", "version"] + [f"{k}{n}" for n in SIZES for k in ("render", "render_new", "stdout", "validate")
+                                   if f"{k}{n}" in wp]
     keys += [k for k in ("mono", "mono_stdout") if k in wp]
     for k in keys:
         r = wp[k]
