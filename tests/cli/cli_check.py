@@ -12,6 +12,7 @@ import argparse, json, os, shutil, stat, subprocess, sys, tempfile, zipfile
 
 FAILURES = []
 CLI = None
+STATIC = False
 TMP = None
 FAKE_AWS = '''#!/usr/bin/env python3
 import json, sys
@@ -142,6 +143,15 @@ def command_line():
             subprocess.run([nm, "-D", "-A", CLI], capture_output=True, text=True).stdout
         check("the CLI has no iostream static initialiser (std::ios_base::Init)",
               "_ZNSt8ios_base4InitC" not in syms, [l for l in syms.splitlines() if "ios_base4Init" in l][:3])
+    # A static CLI (LAMBDAFORM_STATIC_CLI) starts without the dynamic loader: no interpreter, no
+    # shared library it needs (a new shared dependency would bring ld.so back at every start).
+    readelf = shutil.which("readelf")
+    if STATIC and readelf:
+        headers = subprocess.run([readelf, "-lW", CLI], capture_output=True, text=True).stdout
+        dynamic = subprocess.run([readelf, "-dW", CLI], capture_output=True, text=True).stdout
+        check("the static CLI has no program interpreter and needs no shared library",
+              "INTERP" not in headers and "(NEEDED)" not in dynamic,
+              [l for l in (headers + dynamic).splitlines() if "INTERP" in l or "NEEDED" in l][:5])
 
 
 def render_all():
@@ -375,10 +385,13 @@ def package():
 
 
 def main():
-    global CLI, TMP
+    global CLI, TMP, STATIC
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
-    CLI = os.path.abspath(ap.parse_args().cli)
+    ap.add_argument("--static", action="store_true", help="the CLI was linked as a static executable")
+    args = ap.parse_args()
+    CLI = os.path.abspath(args.cli)
+    STATIC = args.static
     with tempfile.TemporaryDirectory(prefix="lf-cli-") as tmp:
         TMP = tmp
         write(os.path.join(tmp, "bin", "aws"), FAKE_AWS)
