@@ -145,8 +145,10 @@ def command_line():
               "_ZNSt8ios_base4InitC" not in syms, [l for l in syms.splitlines() if "ios_base4Init" in l][:3])
     # A static CLI (LAMBDAFORM_STATIC_CLI) starts without the dynamic loader: no interpreter, no
     # shared library it needs (a new shared dependency would bring ld.so back at every start).
-    readelf = shutil.which("readelf")
-    if STATIC and readelf:
+    readelf = shutil.which("readelf")  # binutils, which g++ needs
+    if STATIC and not readelf:
+        check("readelf (binutils) is there to read the static CLI's headers", False, None)
+    elif STATIC:
         headers = subprocess.run([readelf, "-lW", CLI], capture_output=True, text=True).stdout
         dynamic = subprocess.run([readelf, "-dW", CLI], capture_output=True, text=True).stdout
         check("the static CLI has no program interpreter and needs no shared library",
